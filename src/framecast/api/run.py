@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from framecast.api.auth import Principal, require_principal
 from framecast.api.requests import accept, result_response, services_of, sse_headers
-from framecast.api.views import log_json
+from framecast.api.views import log_json, progress_json
 from framecast.catalog.endpoints import Endpoint, get_endpoint
 from framecast.services import Services
 from framecast.store import RequestRecord, Status
@@ -91,8 +91,7 @@ async def _stream(services: Services, rec: RequestRecord, request: Request) -> A
         if current.status is Status.IN_QUEUE:
             event["queue_position"] = await to_thread.run_sync(services.store.queue_position, rec.id) or 0
         if current.progress is not None:
-            p = current.progress
-            event["progress"] = {"step": p.step, "total": p.total, "stage": p.stage}
+            event["progress"] = progress_json(current.progress)
         if event != last or logs:
             yield f"data: {json.dumps({**event, 'logs': [log_json(e) for e in logs]})}\n\n"
             last, idle = event, 0.0

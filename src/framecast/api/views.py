@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from framecast.api.urls import queue_urls
-from framecast.store import LogEntry, RequestRecord, Status, StatusView
+from framecast.store import LogEntry, Progress, RequestRecord, Status, StatusView
 
 
 def iso(ts: float) -> str:
@@ -15,6 +15,11 @@ def iso(ts: float) -> str:
 
 def log_json(entry: LogEntry) -> dict[str, str]:
     return {"message": entry.message, "level": entry.level, "source": entry.source, "timestamp": iso(entry.timestamp)}
+
+
+def progress_json(p: Progress) -> dict[str, Any]:
+    return {"step": p.step, "total": p.total, "stage": p.stage,
+            "fraction": round(p.step / p.total, 4) if p.total else 0.0}
 
 
 def submit_body(rec: RequestRecord, base: str, position: int) -> dict[str, Any]:
@@ -39,12 +44,7 @@ def status_body(view: StatusView, base: str) -> dict[str, Any]:
         body["queue_position"] = view.queue_position or 0
     if rec.progress is not None or rec.status is not Status.IN_QUEUE:
         # Beyond fal: numeric progress. fal's clients ignore keys they do not know.
-        p = rec.progress
-        body["progress"] = (
-            {"step": p.step, "total": p.total, "stage": p.stage,
-             "fraction": round(p.step / p.total, 4) if p.total else 0.0}
-            if p is not None else None
-        )
+        body["progress"] = None if rec.progress is None else progress_json(rec.progress)
     if rec.status is Status.COMPLETED:
         body["metrics"] = rec.metrics
         if rec.failure is not None:

@@ -460,5 +460,5 @@ def cancelled_failure() -> Failure:
         "Request was cancelled by the client",
         "client_cancelled",
         status_for_error_type("client_cancelled"),
-        {"detail": "Request was cancelled", "error_type": "client_cancelled"},
+        {"detail": "Request was cancelled by the client", "error_type": "client_cancelled"},
     )
