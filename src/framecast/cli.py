@@ -41,8 +41,10 @@ def main() -> None:
 @click.option("--public-url", default=None, help="The URL clients reach this service at, if not the Host header.")
 @click.option("--tls", is_flag=True, help="Serve https with a self-signed certificate (for FAL_RUN_HOST).")
 @click.option("--log-level", default="info", show_default=True)
+@click.option("--access-log/--no-access-log", default=False, show_default=True,
+              help="Log every HTTP request (pollers make this loud and slower).")
 def serve(host: str | None, port: int | None, workers: int | None, home: Path | None, public_url: str | None,
-          tls: bool, log_level: str) -> None:
+          tls: bool, log_level: str, access_log: bool) -> None:
     """Run the service: the API and its worker processes, on the embedded defaults."""
     import uvicorn
 
@@ -71,7 +73,7 @@ def serve(host: str | None, port: int | None, workers: int | None, home: Path | 
     app = create_app(settings, services, workers=settings.workers)
     click.echo(f"framecast listening on {scheme}://{settings.host}:{settings.port} "
                f"({settings.workers} worker(s), home {settings.home})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, **ssl)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=access_log, **ssl)
 
 
 @main.command()

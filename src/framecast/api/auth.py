@@ -27,12 +27,14 @@ class KeyCache:
         self.store = store
         self._seen: dict[str, tuple[str, float]] = {}
 
+    def cached(self, key_id: str, secret: str) -> str | None:
+        hit = self._seen.get(f"{key_id}:{secret}")
+        return hit[0] if hit is not None and hit[1] > time.monotonic() else None
+
     def owner_for(self, key_id: str, secret: str) -> str | None:
+        """Blocking (may read the store): call it off the event loop."""
         now = time.monotonic()
         token = f"{key_id}:{secret}"
-        hit = self._seen.get(token)
-        if hit is not None and hit[1] > now:
-            return hit[0]
         key = self.store.verify_key(key_id, secret)
         if key is None:
             self._seen.pop(token, None)
@@ -57,7 +59,7 @@ def parse_key_header(header: str | None) -> tuple[str, str] | None:
     return (key_id, secret) if sep and key_id and secret else None
 
 
-def optional_principal(request: Request) -> Principal | None:
+async def optional_principal(request: Request) -> Principal | None:
     """The caller if it sent a valid key; None if it sent none; 401 for a bad one."""
     services = request.app.state.services
     if not services.settings.auth:
@@ -68,14 +70,15 @@ def optional_principal(request: Request) -> Principal | None:
     parsed = parse_key_header(header)
     if parsed is None:
         raise _unauthorized("Authorization must be 'Key <key_id>:<key_secret>'")
-    owner = request.app.state.keys.owner_for(*parsed)
+    keys: KeyCache = request.app.state.keys
+    owner = keys.cached(*parsed) or await services.read(keys.owner_for, *parsed)
     if owner is None:
         raise _unauthorized("Invalid or revoked key")
     return Principal(owner)
 
 
-def require_principal(request: Request) -> Principal:
-    principal = optional_principal(request)
+async def require_principal(request: Request) -> Principal:
+    principal = await optional_principal(request)
     if principal is None:
         raise _unauthorized("Missing Authorization header: send 'Authorization: Key <key_id>:<key_secret>'")
     return principal

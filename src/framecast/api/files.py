@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO, cast
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from framecast.api.auth import Principal, optional_principal, require_principal
@@ -112,12 +112,14 @@ async def _initiate(request: Request, principal: Principal, multipart: bool) -> 
 
 
 @router.post("/rest/storage/upload/initiate")
-async def initiate(request: Request, principal: Principal = Depends(require_principal)) -> JSONResponse:
+async def initiate(request: Request) -> JSONResponse:
+    principal = await require_principal(request)
     return await _initiate(request, principal, multipart=False)
 
 
 @router.post("/rest/storage/upload/initiate-multipart")
-async def initiate_multipart(request: Request, principal: Principal = Depends(require_principal)) -> JSONResponse:
+async def initiate_multipart(request: Request) -> JSONResponse:
+    principal = await require_principal(request)
     return await _initiate(request, principal, multipart=True)
 
 
@@ -175,7 +177,8 @@ async def _complete_parts(services: Services, request: Request, record: FileReco
 # -- CDN token + upload (Python's default path) -----------------------------------------------------
 
 @router.post("/rest/storage/auth/token")
-async def cdn_token(request: Request, principal: Principal = Depends(require_principal)) -> JSONResponse:
+async def cdn_token(request: Request) -> JSONResponse:
+    principal = await require_principal(request)
     services = services_of(request)
     expires = int(time.time()) + CDN_TOKEN_SECONDS
     return JSONResponse({
@@ -187,14 +190,14 @@ async def cdn_token(request: Request, principal: Principal = Depends(require_pri
     })
 
 
-def _bearer_owner(request: Request) -> str:
+async def _bearer_owner(request: Request) -> str:
     services = services_of(request)
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     if scheme.lower() == "bearer":
         owner = services.signer.cdn_owner(token.strip())
         if owner is not None:
             return owner
-    principal = optional_principal(request)  # a plain key works here too
+    principal = await optional_principal(request)  # a plain key works here too
     if principal is None:
         raise HTTPException(401, detail="Missing or expired upload token")
     return principal.owner
@@ -203,7 +206,7 @@ def _bearer_owner(request: Request) -> str:
 @router.post("/cdn/files/upload")
 async def cdn_upload(request: Request) -> JSONResponse:
     services = services_of(request)
-    owner = _bearer_owner(request)
+    owner = await _bearer_owner(request)
     record = _new_file(services, owner, request.headers.get("x-fal-file-name") or "upload.bin",
                        request.headers.get("content-type") or "application/octet-stream",
                        _lifecycle_ttl(request, services.settings.file_ttl_seconds))
@@ -215,7 +218,7 @@ async def cdn_upload(request: Request) -> JSONResponse:
 @router.post("/cdn/files/upload/multipart")
 async def cdn_upload_multipart(request: Request) -> JSONResponse:
     services = services_of(request)
-    owner = _bearer_owner(request)
+    owner = await _bearer_owner(request)
     record = _new_file(services, owner, request.headers.get("x-fal-file-name") or "upload.bin",
                        request.headers.get("content-type") or "application/octet-stream",
                        _lifecycle_ttl(request, services.settings.file_ttl_seconds))
@@ -229,7 +232,7 @@ async def cdn_upload_multipart(request: Request) -> JSONResponse:
 async def _cdn_multipart(request: Request, record: FileRecord, tail: list[str]) -> Response:
     """``{access_url}/multipart/{uploadId}/{n}`` and ``…/complete``, with the bearer token."""
     services = services_of(request)
-    if _bearer_owner(request) != record.owner or record.complete or not record.upload_token:
+    if await _bearer_owner(request) != record.owner or record.complete or not record.upload_token:
         raise _not_found()
     if len(tail) == 2 and tail[1].isdigit() and request.method == "PUT":
         etag = await _put_part(services, request, record, int(tail[1]))
@@ -263,11 +266,11 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, min(end, size - 1)
 
 
-def _readable(request: Request, record: FileRecord | None, sig: str | None) -> FileRecord:
+async def _readable(request: Request, record: FileRecord | None, sig: str | None) -> FileRecord:
     services = services_of(request)
     if record is None or not record.complete or (record.expires_at is not None and record.expires_at < time.time()):
         raise _not_found()
-    principal = optional_principal(request)
+    principal = await optional_principal(request)
     if principal is not None:
         if principal.owner != record.owner:
             raise _not_found()
@@ -316,7 +319,7 @@ async def files(path: str, request: Request) -> Response:
         raise _not_found()
     file_id, sig, rest = parsed
     services = services_of(request)
-    record = await to_thread.run_sync(services.store.get_file, file_id)
+    record = await services.read(services.store.get_file, file_id)
     tail = rest.split("/")
     if len(tail) >= 3 and tail[-3] == "multipart":
         if record is None or tail[-2] != record.id:
@@ -324,4 +327,4 @@ async def files(path: str, request: Request) -> Response:
         return await _cdn_multipart(request, record, tail[-2:])
     if request.method not in ("GET", "HEAD"):
         raise HTTPException(405, detail="Method Not Allowed")
-    return await _serve(request, _readable(request, record, sig))
+    return await _serve(request, await _readable(request, record, sig))

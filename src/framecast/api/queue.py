@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from framecast.api.auth import Principal, require_principal
+from framecast.api.auth import require_principal
 from framecast.api.requests import (
     accept,
     result_response,
@@ -51,28 +51,30 @@ def _belongs(app: str, endpoint_id: str) -> bool:
 
 
 @router.post("/{path:path}", summary="Submit a request to an endpoint's queue")
-async def submit(path: str, request: Request, principal: Principal = Depends(require_principal)) -> JSONResponse:
+async def submit(path: str, request: Request) -> JSONResponse:
+    principal = await require_principal(request)
     endpoint = get_endpoint(path)
     if endpoint is None:
         raise _not_found(f"Application '{path.strip('/')}' not found")
     rec = await accept(request, endpoint, principal)
-    store = services_of(request).store
-    position = await to_thread.run_sync(store.queue_position, rec.id)
+    services = services_of(request)
+    position = await services.read(services.store.queue_position, rec.id)
     return JSONResponse(submit_body(rec, base_url(request), position or 0), headers={"x-fal-request-id": rec.id})
 
 
 @router.get("/{path:path}", summary="Status, status stream or result of a request")
-async def read(path: str, request: Request, principal: Principal = Depends(require_principal)) -> Response:
+async def read(path: str, request: Request) -> Response:
+    principal = await require_principal(request)
     app, rid, tail = parse_request_path(path)
     services = services_of(request)
     with_logs = truthy(request.query_params.get("logs"))
     if tail == "/status":
-        view = await to_thread.run_sync(services.store.status_view, rid, principal.owner, with_logs)
+        view = await services.read(services.store.status_view, rid, principal.owner, with_logs)
         if view is None or not _belongs(app, view.record.endpoint_id):
             raise _not_found(f"Request {rid} not found")
         return JSONResponse(status_body(view, base_url(request)), status_code=status_code_for(view.record),
                             headers={"x-fal-request-id": rid})
-    rec = await to_thread.run_sync(services.store.get, rid, principal.owner)
+    rec = await services.read(services.store.get, rid, principal.owner)
     if rec is None or not _belongs(app, rec.endpoint_id):
         raise _not_found(f"Request {rid} not found")
     if tail == "/status/stream":
@@ -87,12 +89,14 @@ async def read(path: str, request: Request, principal: Principal = Depends(requi
 
 
 @router.put("/{path:path}", summary="Cancel a request")
-async def cancel(path: str, request: Request, principal: Principal = Depends(require_principal)) -> JSONResponse:
+async def cancel(path: str, request: Request) -> JSONResponse:
+    principal = await require_principal(request)
     app, rid, tail = parse_request_path(path)
     if tail != "/cancel":
         raise _not_found(f"no such queue path: /queue/{path}")
-    store = services_of(request).store
-    rec = await to_thread.run_sync(store.get, rid, principal.owner)
+    services = services_of(request)
+    store = services.store
+    rec = await services.read(store.get, rid, principal.owner)
     if rec is None or not _belongs(app, rec.endpoint_id):
         return JSONResponse({"status": "NOT_FOUND", "detail": f"Request {rid} not found"}, status_code=404,
                             headers={"x-fal-request-id": rid})

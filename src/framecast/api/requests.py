@@ -128,7 +128,7 @@ async def status_events(
     last_sent = time.monotonic()
     yield ": stream opened\n\n"
     while True:
-        view = await to_thread.run_sync(services.store.status_view, request_id, owner, with_logs)
+        view = await services.read(services.store.status_view, request_id, owner, with_logs)
         if view is None:
             return
         text = json.dumps(status_body(view, base), separators=(",", ":"))

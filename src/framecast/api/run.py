@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from framecast.api.auth import Principal, require_principal
@@ -43,7 +43,7 @@ def _endpoint(path: str) -> tuple[Endpoint, bool]:
 async def _wait(services: Services, rec: RequestRecord, request: Request) -> RequestRecord | None:
     """Poll until done; None (after cancelling) if the caller hung up first."""
     while True:
-        current = await to_thread.run_sync(services.store.get, rec.id)
+        current = await services.read(services.store.get, rec.id)
         if current is None:
             return None
         if current.done:
@@ -73,10 +73,10 @@ async def _stream(services: Services, rec: RequestRecord, request: Request) -> A
     after_log = 0
     idle = 0.0
     while True:
-        current = await to_thread.run_sync(services.store.get, rec.id)
+        current = await services.read(services.store.get, rec.id)
         if current is None:
             return
-        logs = await to_thread.run_sync(services.store.logs, rec.id, after_log)
+        logs = await services.read(services.store.logs, rec.id, after_log)
         if logs:
             after_log = logs[-1].id
         if current.done:
@@ -89,7 +89,7 @@ async def _stream(services: Services, rec: RequestRecord, request: Request) -> A
             return
         event: dict[str, Any] = {"status": current.status.value}
         if current.status is Status.IN_QUEUE:
-            event["queue_position"] = await to_thread.run_sync(services.store.queue_position, rec.id) or 0
+            event["queue_position"] = await services.read(services.store.queue_position, rec.id) or 0
         if current.progress is not None:
             event["progress"] = progress_json(current.progress)
         if event != last or logs:
@@ -106,7 +106,8 @@ async def _stream(services: Services, rec: RequestRecord, request: Request) -> A
 
 
 @router.post("/run/{path:path}", summary="Run an endpoint and wait for its output")
-async def run_prefixed(path: str, request: Request, principal: Principal = Depends(require_principal)) -> Response:
+async def run_prefixed(path: str, request: Request) -> Response:
+    principal = await require_principal(request)
     return await _run(path, request, principal)
 
 
@@ -115,4 +116,4 @@ async def run_root(request: Request) -> Response:
     path = request.path_params["path"]
     if get_endpoint(path.removesuffix("/stream")) is None:
         return JSONResponse({"detail": "Not Found"}, status_code=404)
-    return await _run(path, request, require_principal(request))
+    return await _run(path, request, await require_principal(request))

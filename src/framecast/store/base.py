@@ -146,4 +146,9 @@ class Meta(Protocol):
 
 
 class JobStore(RequestStore, KeyStore, FileIndex, WebhookOutbox, WorkerRegistry, Meta, Protocol):
+    @property
+    def local_reads(self) -> bool:
+        """True when a read never waits on the network or a lock (SQLite in WAL mode): callers on an
+        event loop may run it inline instead of paying for a thread hop."""
+
     def close(self) -> None: ...

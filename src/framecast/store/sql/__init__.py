@@ -24,5 +24,9 @@ class SqlJobStore(RequestsMixin, KeysMixin, FilesMixin, OutboxMixin, WorkersMixi
     def dialect(self) -> str:
         return self.engines.dialect
 
+    @property
+    def local_reads(self) -> bool:
+        return self.engines.is_sqlite
+
     def close(self) -> None:
         self.engines.dispose()

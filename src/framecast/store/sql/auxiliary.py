@@ -7,12 +7,15 @@ import hmac
 import secrets
 import time
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from framecast.store.records import ApiKey, FileRecord, WebhookDelivery, WorkerInfo
 from framecast.store.sql.engine import AnyRow, Engines
 from framecast.store.sql.schema import api_keys, files, meta, webhooks, workers
+
+_KEY = select(api_keys).where(api_keys.c.id == bindparam("kid"))
+_FILE = select(files).where(files.c.id == bindparam("fid"))
 
 
 def _now(now: float | None) -> float:
@@ -56,7 +59,7 @@ class KeysMixin:
 
     def verify_key(self, key_id: str, secret: str) -> ApiKey | None:
         with self.engines.read.connect() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+            row = conn.execute(_KEY, {"kid": key_id}).first()
         if row is None or row.revoked_at is not None:
             return None
         if not hmac.compare_digest(row.secret_hash, hash_secret(secret)):
@@ -90,7 +93,7 @@ class FilesMixin:
 
     def get_file(self, file_id: str) -> FileRecord | None:
         with self.engines.read.connect() as conn:
-            row = conn.execute(select(files).where(files.c.id == file_id)).first()
+            row = conn.execute(_FILE, {"fid": file_id}).first()
             return None if row is None else _file(row)
 
     def finish_file(self, file_id: str, size: int) -> None:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, or_, select, update
 
 from framecast.errors import status_for_error_type
 from framecast.store.records import (
@@ -33,6 +33,40 @@ _C = Status.COMPLETED.value
 
 # How long a preferred (already loaded) model may keep an older request of another model waiting.
 AFFINITY_WINDOW_SECONDS = 60.0
+
+# The polled reads, built once: building a statement costs more than running it on SQLite.
+_GET = select(requests).where(requests.c.id == bindparam("rid"))
+_GET_OWNED = _GET.where(requests.c.owner == bindparam("owner"))
+_POSITION = select(func.count()).select_from(requests).where(
+    requests.c.status == _Q,
+    or_(
+        requests.c.priority < bindparam("priority"),
+        and_(requests.c.priority == bindparam("priority"), requests.c.seq < bindparam("seq")),
+    ),
+)
+_AHEAD = requests.alias("ahead")
+# One round trip for a status poll: the row and, only while it is queued, how many run before it.
+_POSITION_OF_ROW = (
+    select(func.count())
+    .select_from(_AHEAD)
+    .where(
+        _AHEAD.c.status == _Q,
+        or_(
+            _AHEAD.c.priority < requests.c.priority,
+            and_(_AHEAD.c.priority == requests.c.priority, _AHEAD.c.seq < requests.c.seq),
+        ),
+    )
+    .scalar_subquery()
+)
+_VIEW = select(requests, case((requests.c.status == _Q, _POSITION_OF_ROW), else_=None).label("queue_position"))
+_VIEW_ANY = _VIEW.where(requests.c.id == bindparam("rid"))
+_VIEW_OWNED = _VIEW_ANY.where(requests.c.owner == bindparam("owner"))
+_LOGS = (
+    select(events)
+    .where(events.c.request_id == bindparam("rid"), events.c.id > bindparam("after"))
+    .order_by(events.c.id)
+)
+_CANCEL_FLAG = select(requests.c.cancel_requested_at).where(requests.c.id == bindparam("rid"))
 
 
 def _now(now: float | None) -> float:
@@ -96,21 +130,14 @@ class RequestsMixin:
             return self._get(conn, request_id, owner)
 
     def _get(self, conn: Connection, request_id: str, owner: str | None) -> RequestRecord | None:
-        q = select(requests).where(requests.c.id == request_id)
-        if owner is not None:
-            q = q.where(requests.c.owner == owner)
-        row = conn.execute(q).first()
+        if owner is None:
+            row = conn.execute(_GET, {"rid": request_id}).first()
+        else:
+            row = conn.execute(_GET_OWNED, {"rid": request_id, "owner": owner}).first()
         return None if row is None else _record(row)
 
     def _position(self, conn: Connection, priority: int, seq: int) -> int:
-        ahead = and_(
-            requests.c.status == _Q,
-            or_(
-                requests.c.priority < priority,
-                and_(requests.c.priority == priority, requests.c.seq < seq),
-            ),
-        )
-        return int(conn.execute(select(func.count()).select_from(requests).where(ahead)).scalar_one())
+        return int(conn.execute(_POSITION, {"priority": priority, "seq": seq}).scalar_one())
 
     def queue_position(self, request_id: str) -> int | None:
         with self.engines.read.connect() as conn:
@@ -121,30 +148,26 @@ class RequestsMixin:
 
     def status_view(self, request_id: str, owner: str | None, with_logs: bool) -> StatusView | None:
         with self.engines.read.connect() as conn:
-            rec = self._get(conn, request_id, owner)
-            if rec is None:
+            if owner is None:
+                row = conn.execute(_VIEW_ANY, {"rid": request_id}).first()
+            else:
+                row = conn.execute(_VIEW_OWNED, {"rid": request_id, "owner": owner}).first()
+            if row is None:
                 return None
-            position = self._position(conn, rec.priority, rec.seq) if rec.status is Status.IN_QUEUE else None
             logs = self._logs(conn, request_id, 0) if with_logs else None
-            return StatusView(rec, position, logs)
+            return StatusView(_record(row), row.queue_position, logs)
 
     def logs(self, request_id: str, after_id: int = 0) -> list[LogEntry]:
         with self.engines.read.connect() as conn:
             return self._logs(conn, request_id, after_id)
 
     def _logs(self, conn: Connection, request_id: str, after_id: int) -> list[LogEntry]:
-        rows = conn.execute(
-            select(events)
-            .where(events.c.request_id == request_id, events.c.id > after_id)
-            .order_by(events.c.id)
-        ).all()
+        rows = conn.execute(_LOGS, {"rid": request_id, "after": after_id}).all()
         return [LogEntry(r.message, r.level, r.ts, r.source, r.id) for r in rows]
 
     def cancel_requested(self, request_id: str) -> bool:
         with self.engines.read.connect() as conn:
-            value = conn.execute(
-                select(requests.c.cancel_requested_at).where(requests.c.id == request_id)
-            ).scalar()
+            value = conn.execute(_CANCEL_FLAG, {"rid": request_id}).scalar()
             return value is not None
 
     # -- writes ------------------------------------------------------------------------------
