@@ -292,7 +292,7 @@ def test_secrets_are_not_stored_in_clear(store: JobStore) -> None:
 
     from framecast.store.sql.schema import api_keys
 
-    key, secret = store.create_key("ci")
+    _key, secret = store.create_key("ci")
     assert isinstance(store, SqlJobStore)
     with store.engines.read.connect() as conn:
         stored = conn.execute(select(api_keys.c.secret_hash)).scalar_one()

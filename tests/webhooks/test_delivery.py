@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -21,7 +22,7 @@ T2V = "fal-ai/pika/v2.1/text-to-video"
 def test_default_schedule_is_ten_tries_over_two_hours() -> None:
     waits = [retry_delay(a, 10, 7200) for a in range(1, 10)]
     assert sum(waits) == pytest.approx(7200)
-    assert all(b == pytest.approx(2 * a) for a, b in zip(waits, waits[1:], strict=False))
+    assert all(b == pytest.approx(2 * a) for a, b in itertools.pairwise(waits))
 
 
 @pytest.fixture
