@@ -58,6 +58,7 @@ class RunningServer:
         return {"Authorization": f"Key {self.key}"}
 
     def start(self, timeout: float = 60.0) -> RunningServer:
+        self.home.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "framecast", "serve", "--port", str(self.port), *self.args],
