@@ -17,9 +17,10 @@ from urllib.parse import unquote_to_bytes, urlparse
 from pydantic import BaseModel, ValidationError
 
 from framecast.catalog.endpoints import Endpoint
-from framecast.catalog.files import field_loc, file_fields
+from framecast.catalog.files import file_fields
 from framecast.config import Settings
 from framecast.errors import ErrorDetail, InputError
+from framecast.media import field_loc
 from framecast.media.addresses import AddressPolicy
 
 

@@ -21,7 +21,3 @@ def file_fields(inp: BaseModel) -> list[tuple[str, str, str]]:
             out.append(("video_url", value, "video"))
     return out
 
-
-def field_loc(field: str) -> tuple[str | int, ...]:
-    """A dotted field path as a fal/FastAPI ``loc``: ("body", "images", 0, "image_url")."""
-    return ("body", *(int(p) if p.isdigit() else p for p in field.split(".")))

@@ -8,10 +8,10 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel
 
-from framecast.catalog.files import field_loc, file_fields
+from framecast.catalog.files import file_fields
 from framecast.engine.types import InputImage, InputVideo
 from framecast.errors import InputError
-from framecast.media import Fetcher, decode_image, decode_video
+from framecast.media import Fetcher, decode_image, decode_video, field_loc
 from framecast.services import Services
 from framecast.storage.signing import parse_file_path
 
