@@ -106,3 +106,17 @@ def test_status_stream_closes_after_completed(client: TestClient, auth: dict[str
     assert text.startswith(":")
     assert events[-1]["status"] == "COMPLETED" and isinstance(events[-1]["logs"], list)
     assert all(e["request_id"] == rid for e in events)
+
+
+def test_status_stream_sends_keepalive_comments_while_waiting(client: TestClient, auth: dict[str, str]) -> None:
+    client.app.state.keepalive_seconds = 0.2  # type: ignore[attr-defined]
+    rid = client.post(f"/queue/{T2V}", json={"prompt": "x"}, headers=auth).json()["request_id"]
+    seen: list[str] = []
+    with client.stream("GET", f"/queue/fal-ai/pika/requests/{rid}/status/stream", headers=auth) as r:
+        for line in r.iter_lines():
+            seen.append(line)
+            if line == ": keepalive":
+                break
+    data = [json.loads(line[5:]) for line in seen if line.startswith("data:")]
+    assert data[0]["status"] == "IN_QUEUE" and data[0]["queue_position"] == 0
+    assert seen[-1] == ": keepalive"
