@@ -351,3 +351,18 @@ def test_data_survives_reopening(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert second.get(queued).status is Status.IN_QUEUE  # type: ignore[union-attr]
     assert second.queue_position(queued) == 0
     second.close()
+
+
+def test_an_idle_worker_is_woken_by_new_work(store: JobStore) -> None:
+    import time
+
+    if not store.wakes_workers:  # SQLite: a plain bounded sleep
+        started = time.monotonic()
+        assert store.wait_for_work(0.05) is False
+        assert time.monotonic() - started >= 0.04
+        return
+    assert store.wait_for_work(0.01) is False  # listening from now on
+    threading.Timer(0.2, submit, args=(store,)).start()
+    started = time.monotonic()
+    assert store.wait_for_work(10) is True
+    assert time.monotonic() - started < 5

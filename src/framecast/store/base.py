@@ -64,6 +64,13 @@ class RequestStore(Protocol):
 
     def cancel_requested(self, request_id: str) -> bool: ...
 
+    def wait_for_work(self, timeout: float) -> bool:
+        """Block an idle worker until a request may be claimable or ``timeout`` passes."""
+
+    @property
+    def wakes_workers(self) -> bool:
+        """True when ``wait_for_work`` returns early on new work (so workers may wait long)."""
+
     def add_log(self, request_id: str, message: str, level: str = "INFO", now: float | None = None) -> None: ...
 
     def set_progress(self, request_id: str, progress: Progress, worker_id: str | None = None) -> None: ...

@@ -67,9 +67,12 @@ class Worker:
     def run(self) -> None:
         log.info("worker %s started", self.id)
         try:
+            # With notifications an idle worker sleeps until woken (a second at most, for upkeep);
+            # without, it polls the local database.
+            idle = 1.0 if self.store.wakes_workers else self.settings.idle_poll_seconds
             while not self.stopping.is_set():
                 if not self.run_once():
-                    self.stopping.wait(self.settings.idle_poll_seconds)
+                    self.store.wait_for_work(idle)
         finally:
             self.pipelines.unload()
             self.store.worker_gone(self.id)

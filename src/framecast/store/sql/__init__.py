@@ -6,6 +6,7 @@ from framecast.store.sql.auxiliary import FilesMixin, KeysMixin, MetaMixin, Outb
 from framecast.store.sql.engine import Engines, make_engines
 from framecast.store.sql.requests import RequestsMixin
 from framecast.store.sql.schema import metadata
+from framecast.store.sql.wakeups import Wakeups
 
 __all__ = ["SqlJobStore"]
 
@@ -17,6 +18,7 @@ class SqlJobStore(RequestsMixin, KeysMixin, FilesMixin, OutboxMixin, WorkersMixi
         self.url = url
         self.engines: Engines = make_engines(url)
         self.retention_seconds = retention_seconds
+        self.wakeups = Wakeups(self.engines, url)
         if create:
             metadata.create_all(self.engines.write)
 
@@ -29,4 +31,5 @@ class SqlJobStore(RequestsMixin, KeysMixin, FilesMixin, OutboxMixin, WorkersMixi
         return self.engines.is_sqlite
 
     def close(self) -> None:
+        self.wakeups.close()
         self.engines.dispose()

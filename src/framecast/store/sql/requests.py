@@ -25,6 +25,7 @@ from framecast.store.records import (
 )
 from framecast.store.sql.engine import AnyRow, Engines
 from framecast.store.sql.schema import events, files, requests, webhooks
+from framecast.store.sql.wakeups import Wakeups
 from framecast.store.states import check_transition
 
 _Q = Status.IN_QUEUE.value
@@ -122,6 +123,14 @@ class RequestsMixin:
 
     engines: Engines
     retention_seconds: float
+    wakeups: Wakeups
+
+    def wait_for_work(self, timeout: float) -> bool:
+        return self.wakeups.wait(timeout)
+
+    @property
+    def wakes_workers(self) -> bool:
+        return self.wakeups.enabled
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -193,6 +202,7 @@ class RequestsMixin:
                     base_url=new.base_url,
                 )
             )
+            self.wakeups.notify(conn)
             rec = self._get(conn, rid, None)
         assert rec is not None
         return rec
@@ -296,6 +306,7 @@ class RequestsMixin:
             )
             if res.rowcount:
                 self._log(conn, request_id, f"queued again: {reason}", "WARN", t)
+                self.wakeups.notify(conn)
             return bool(res.rowcount)
 
     def add_log(self, request_id: str, message: str, level: str = "INFO", now: float | None = None) -> None:
@@ -430,6 +441,7 @@ class RequestsMixin:
                         conn, row.id,
                         f"worker lost; queued again (attempt {row.attempts + 1} of {max_attempts})", "WARN", t,
                     )
+                    self.wakeups.notify(conn)
                 changed.append(row.id)
         return changed
 
