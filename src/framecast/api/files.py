@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import tempfile
@@ -104,7 +105,7 @@ async def _initiate(request: Request, principal: Principal, multipart: bool) -> 
                        _lifecycle_ttl(request, services.settings.file_ttl_seconds))
     if multipart:
         token = await to_thread.run_sync(services.files.begin_multipart, record.key, record.content_type)
-        record = FileRecord(**{**record.__dict__, "upload_token": token})
+        record = dataclasses.replace(record, upload_token=token)
     await to_thread.run_sync(services.store.add_file, record)
     base = base_url(request)
     return JSONResponse({"upload_url": base + services.signer.upload_path(record.id),
@@ -203,14 +204,24 @@ async def _bearer_owner(request: Request) -> str:
     return principal.owner
 
 
-@router.post("/cdn/files/upload")
-async def cdn_upload(request: Request) -> JSONResponse:
+async def _cdn_file(request: Request, multipart: bool) -> FileRecord:
+    """The file a CDN upload creates, named and typed by its headers, owned by the token's key."""
     services = services_of(request)
     owner = await _bearer_owner(request)
     record = _new_file(services, owner, request.headers.get("x-fal-file-name") or "upload.bin",
                        request.headers.get("content-type") or "application/octet-stream",
                        _lifecycle_ttl(request, services.settings.file_ttl_seconds))
+    if multipart:
+        token = await to_thread.run_sync(services.files.begin_multipart, record.key, record.content_type)
+        record = dataclasses.replace(record, upload_token=token)
     await to_thread.run_sync(services.store.add_file, record)
+    return record
+
+
+@router.post("/cdn/files/upload")
+async def cdn_upload(request: Request) -> JSONResponse:
+    services = services_of(request)
+    record = await _cdn_file(request, multipart=False)
     await _store_body(services, request, record)
     return JSONResponse({"access_url": base_url(request) + services.signer.path(record.id, record.file_name)})
 
@@ -218,13 +229,7 @@ async def cdn_upload(request: Request) -> JSONResponse:
 @router.post("/cdn/files/upload/multipart")
 async def cdn_upload_multipart(request: Request) -> JSONResponse:
     services = services_of(request)
-    owner = await _bearer_owner(request)
-    record = _new_file(services, owner, request.headers.get("x-fal-file-name") or "upload.bin",
-                       request.headers.get("content-type") or "application/octet-stream",
-                       _lifecycle_ttl(request, services.settings.file_ttl_seconds))
-    token = await to_thread.run_sync(services.files.begin_multipart, record.key, record.content_type)
-    record = FileRecord(**{**record.__dict__, "upload_token": token})
-    await to_thread.run_sync(services.store.add_file, record)
+    record = await _cdn_file(request, multipart=True)
     return JSONResponse({"access_url": base_url(request) + services.signer.path(record.id, record.file_name),
                          "uploadId": record.id})
 
