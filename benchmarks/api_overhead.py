@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.server import RunningServer, launch  # noqa: E402
+from tests.support.server import RunningServer, launch
 
 T2V = "fal-ai/pika/v2.1/text-to-video"
 BODY = {"prompt": "a red ball", "duration": 1}
