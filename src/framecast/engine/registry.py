@@ -43,7 +43,7 @@ def load_pipeline(ref: str, settings: Settings) -> Pipeline:
     if ref == "sandbox":
         from framecast.engine.sandbox.pipeline import SandboxPipeline
 
-        return SandboxPipeline()
+        return cast(Pipeline, SandboxPipeline())
     if ref.startswith("diffusers:"):
         from framecast.engine.diffusers import load_pipeline as load_diffusers
 
