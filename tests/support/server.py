@@ -65,11 +65,14 @@ class RunningServer:
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout
-        verify: ssl.SSLContext | bool
-        verify = ssl.create_default_context(cafile=str(self.home / "tls" / "cert.pem")) if self.tls else True
+        cert = self.home / "tls" / "cert.pem"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.logs()}")
+            if self.tls and not cert.exists():  # the server makes its certificate as it starts
+                time.sleep(0.1)
+                continue
+            verify = ssl.create_default_context(cafile=str(cert)) if self.tls else True
             try:
                 if httpx.get(f"{self.url}/health", timeout=1, verify=verify).status_code == 200:
                     return self
