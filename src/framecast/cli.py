@@ -196,12 +196,9 @@ def endpoints(as_json: bool) -> None:
 
 def _attach_optional_groups() -> None:
     """`models` (diffusers backends) and `sandbox` (train/eval) live with their engines."""
-    try:
-        from framecast.engine.diffusers.cli import models
+    from framecast.engine.diffusers.cli import models  # imports diffusers only when a command runs
 
-        main.add_command(models)
-    except ImportError:
-        pass
+    main.add_command(models)
     try:
         from framecast.engine.sandbox.cli import sandbox
 
