@@ -64,6 +64,15 @@ class RunningServer:
             [sys.executable, "-m", "framecast", "serve", "--port", str(self.port), *self.args],
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
+        try:
+            self._wait_healthy(timeout)
+        except BaseException:
+            self.stop(signal.SIGKILL)  # never leave a half-started server behind
+            raise
+        return self
+
+    def _wait_healthy(self, timeout: float) -> None:
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
         cert = self.home / "tls" / "cert.pem"
         while time.monotonic() < deadline:
@@ -75,7 +84,7 @@ class RunningServer:
             verify = ssl.create_default_context(cafile=str(cert)) if self.tls else True
             try:
                 if httpx.get(f"{self.url}/health", timeout=1, verify=verify).status_code == 200:
-                    return self
+                    return
             except (httpx.HTTPError, OSError):
                 pass
             time.sleep(0.1)
