@@ -1,0 +1,312 @@
+"""How a subject moves: its track through the frames, corrected for the camera, then named.
+
+The camera is measured from the background frames alone: a similarity (scale and shift) mapping
+each frame back to the first, fitted by Gauss-Newton image alignment from coarse to fine. Subject
+positions are mapped through it, so a subject standing still under a panning camera reads as still.
+
+Naming the motion: growth of the (camera-corrected) area means coming closer or growing; the two
+differ by the point the subject scales about (the horizon or far off for an approach, its own base
+or centre for growth). Otherwise a large shift is left/right/up/down, a vertical oscillation is a
+bounce, and a body that matches a rotated copy of itself better than itself is spinning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from framecast.engine.sandbox.analyzers.segment import Mask, components, dilate, erode
+from framecast.engine.sandbox.scene import Motion
+
+__all__ = ["Track", "classify_motion", "estimate_camera", "track_subject"]
+
+F32 = npt.NDArray[np.float32]
+
+
+def _gray(frame: npt.NDArray[np.uint8]) -> F32:
+    g = frame.astype(np.float32).mean(-1) / 255.0
+    # A light blur widens the basin the alignment converges from.
+    g = (g + np.roll(g, 1, 0) + np.roll(g, -1, 0) + np.roll(g, 1, 1) + np.roll(g, -1, 1)) / 5
+    return np.asarray(g, np.float32)
+
+
+def _down(img: F32) -> F32:
+    h, w = img.shape[0] // 2 * 2, img.shape[1] // 2 * 2
+    return np.asarray(img[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)), np.float32)
+
+
+def _sample(img: F32, x: F32, y: F32) -> tuple[F32, npt.NDArray[np.bool_]]:
+    h, w = img.shape
+    ok = (x >= 0) & (x <= w - 1.001) & (y >= 0) & (y <= h - 1.001)
+    xc, yc = np.clip(x, 0, w - 1.001), np.clip(y, 0, h - 1.001)
+    x0, y0 = xc.astype(int), yc.astype(int)
+    fx, fy = xc - x0, yc - y0
+    v = (img[y0, x0] * (1 - fx) * (1 - fy) + img[y0, x0 + 1] * fx * (1 - fy)
+         + img[y0 + 1, x0] * (1 - fx) * fy + img[y0 + 1, x0 + 1] * fx * fy)
+    return v.astype(np.float32), ok
+
+
+def _align(ref: F32, img: F32, p: npt.NDArray[np.float64], iterations: int) -> npt.NDArray[np.float64]:
+    """Refine p = (s, tx, ty) so that ref(s*x + tx, s*y + ty) matches img(x, y)."""
+    h, w = img.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    gy, gx = (np.asarray(g, np.float32) for g in np.gradient(ref))
+    for _ in range(iterations):
+        wx, wy = p[0] * xs + p[1], p[0] * ys + p[2]
+        r_val, ok = _sample(ref, wx, wy)
+        if ok.sum() < 50:
+            break
+        ix, _ = _sample(gx, wx, wy)
+        iy, _ = _sample(gy, wx, wy)
+        err = (r_val - img)[ok]
+        jac = np.stack([ix * xs + iy * ys, ix, iy], -1)[ok].astype(np.float64)
+        hess = jac.T @ jac + np.diag([1e-3, 1e-6, 1e-6]) * ok.sum()
+        step = np.linalg.solve(hess, jac.T @ err.astype(np.float64))
+        p = p - step
+        if abs(step[0]) < 1e-5 and abs(step[1]) < 1e-3 and abs(step[2]) < 1e-3:
+            break
+    return p
+
+
+def estimate_camera(backgrounds: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+    """(T, 3): per frame (s, tx, ty) mapping its pixels to the first frame's, x0 = s*x + tx.
+
+    Fitted on frames reduced to about 160 pixels across (then scaled back): plenty for a camera
+    that moves whole backdrops, and cheap.
+    """
+    if all(np.array_equal(backgrounds[0], b) for b in backgrounds[1:]):
+        return np.tile([1.0, 0.0, 0.0], (len(backgrounds), 1))
+    reduce = max(1, backgrounds.shape[2] // 160)
+    small = backgrounds[:, : backgrounds.shape[1] // reduce * reduce, : backgrounds.shape[2] // reduce * reduce]
+    if reduce > 1:
+        t_n, h, w = small.shape[:3]
+        small = small.reshape(t_n, h // reduce, reduce, w // reduce, reduce, 3).mean(axis=(2, 4)).astype(np.uint8)
+    out = _estimate(small)
+    out[:, 1:] *= reduce
+    # Coordinates of the reduced frames are pixel centres of blocks: correct the offset to full pixels.
+    out[:, 1] += (out[:, 0] - 1) * (reduce - 1) / 2 * -1
+    out[:, 2] += (out[:, 0] - 1) * (reduce - 1) / 2 * -1
+    return out
+
+
+def _estimate(backgrounds: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+    levels = 3
+    pyr0 = [_gray(backgrounds[0])]
+    for _ in range(levels - 1):
+        pyr0.append(_down(pyr0[-1]))
+    out = np.zeros((len(backgrounds), 3))
+    out[0] = (1.0, 0.0, 0.0)
+    p = np.array([1.0, 0.0, 0.0])
+    for t in range(1, len(backgrounds)):
+        if np.array_equal(backgrounds[t], backgrounds[t - 1]):
+            out[t] = p
+            continue
+        pyr = [_gray(backgrounds[t])]
+        for _ in range(levels - 1):
+            pyr.append(_down(pyr[-1]))
+        for level in range(levels - 1, -1, -1):
+            scale = 2.0**level
+            q = np.array([p[0], p[1] / scale, p[2] / scale])
+            q = _align(pyr0[level], pyr[level], q, 8 if level else 5)
+            p = np.array([q[0], q[1] * scale, q[2] * scale])
+        out[t] = p
+    return out
+
+
+@dataclass(frozen=True)
+class Track:
+    """A subject's box over time in first-frame coordinates (camera removed): (T, 4) top, bottom,
+    centre x, centre y, and its area; ``masks`` are the frame-space masks it was found in."""
+
+    boxes: npt.NDArray[np.float64]
+    areas: npt.NDArray[np.float64]
+    masks: list[Mask]
+    found: npt.NDArray[np.bool_]
+
+
+def _dominant_lab(pixels: F32) -> F32:
+    """The mean of the most common colour (8-unit Lab bins): a person's clothes, not the average of
+    clothes, skin and hair."""
+    bins = np.floor(pixels / 8).astype(np.int64)
+    keys = (bins[:, 0] * 1000 + bins[:, 1] + 500) * 1000 + bins[:, 2] + 500
+    _uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    top = int(np.argmax(counts))
+    near = np.linalg.norm(pixels - pixels[inverse == top].mean(0), axis=1) < 12
+    return np.asarray(pixels[near].mean(0), np.float32)
+
+
+def track_subject(
+    frames: npt.NDArray[np.uint8], fgs: list[Mask], mask0: Mask, camera: npt.NDArray[np.float64]
+) -> Track:
+    """Follow the subject covering ``mask0`` in frame 0 through the foreground masks ``fgs``.
+
+    Each frame, foreground pixels of the subject's own colour are split into pieces and the piece
+    nearest to where the subject should be now (last position plus last step) is taken: when two
+    subjects cross, each keeps its own pixels instead of following the merged blob.
+    """
+    from framecast.engine.sandbox.analyzers.subjects import lab
+
+    t_n = len(frames)
+    inner = erode(mask0, 1)
+    ref = _dominant_lab(lab(frames[0][inner if inner.sum() >= 8 else mask0].astype(np.float32) / 255.0))
+    boxes = np.zeros((t_n, 4))
+    areas = np.zeros(t_n)
+    found = np.zeros(t_n, bool)
+    masks: list[Mask] = []
+    pos = np.array(np.nonzero(mask0), np.float64).mean(1)
+    step = np.zeros(2)
+    size = float(np.sqrt(mask0.sum()))
+    ref_area = 0.0
+    prev_full = 0.0
+    for t in range(t_n):
+        candidate = fgs[t] & dilate(mask0, 1) if t == 0 else fgs[t]
+        gated = np.zeros_like(candidate)
+        if candidate.any():
+            gated[candidate] = np.sqrt(((lab(frames[t][candidate].astype(np.float32) / 255.0) - ref) ** 2).sum(-1)) < 22
+        pieces = components(gated, 4)
+        best, best_cost = None, np.inf
+        guess = pos + step
+        for piece in pieces:
+            centre = np.array(np.nonzero(piece), np.float64).mean(1)
+            area = float(piece.sum())
+            # Near where it was or where it was heading: a bounce reverses faster than any guess.
+            cost = float(min(np.linalg.norm(centre - guess), np.linalg.norm(centre - pos))) / max(size, 1.0)
+            if ref_area:
+                cost += abs(np.log(area / ref_area)) * 0.5
+            if cost < best_cost:
+                best, best_cost = piece, cost
+        if best is None or best_cost > 6.0:
+            masks.append(masks[-1] if masks else mask0)
+            boxes[t], areas[t] = (boxes[t - 1], areas[t - 1]) if t else (0, 0)
+            continue
+        # Measure the whole subject (the colour gate keeps only its main colour), unless the whole
+        # is suddenly much bigger than before: then it has merged with another subject.
+        whole = fgs[t] & dilate(best, 2)
+        whole_pieces = [c for c in components(whole, 4) if (c & best).any()]
+        full = np.logical_or.reduce(whole_pieces) if whole_pieces else best
+        full_area = float(full.sum())
+        mask = full if (prev_full == 0 or full_area < 1.6 * prev_full) else best
+        prev_full = full_area if mask is full else prev_full
+        ys, xs = np.nonzero(mask)
+        centre = np.array([ys.mean(), xs.mean()])
+        if t:
+            step = centre - pos
+        pos = centre
+        if t == 0:
+            ref_area = float(mask.sum())
+        # A subject cut by the frame edge has lost size it did not lose: leave those frames out.
+        h, w = mask.shape
+        found[t] = ys.min() > 1 and xs.min() > 1 and ys.max() < h - 2 and xs.max() < w - 2
+        s, tx, ty = camera[t]
+        top, bottom = ys.min() * s + ty, (ys.max() + 1) * s + ty
+        boxes[t] = (top, bottom, xs.mean() * s + tx, ys.mean() * s + ty)
+        areas[t] = mask.sum() * s * s
+        masks.append(mask)
+    return Track(boxes, areas, masks, found)
+
+
+def _rotation_step(
+    a: npt.NDArray[np.float32], mask_a: Mask, b: npt.NDArray[np.float32], mask_b: Mask, zoom: float
+) -> tuple[float, float]:
+    """(angle in degrees, error at 0 / error at that angle) of the rotation taking frame a's subject to
+    frame b's, searched over +-60 degrees in 5-degree steps."""
+    ya, xa = np.nonzero(mask_a)
+    yb, xb = np.nonzero(mask_b)
+    cya, cxa, cyb, cxb = ya.mean(), xa.mean(), yb.mean(), xb.mean()
+    radius = int(max(yb.max() - yb.min(), xb.max() - xb.min()) / 2 + 2)
+    oy, ox = np.mgrid[-radius : radius + 1, -radius : radius + 1].astype(np.float32)
+    ty = np.clip(oy + cyb, 0, b.shape[0] - 1).astype(int)
+    tx = np.clip(ox + cxb, 0, b.shape[1] - 1).astype(int)
+    inside = mask_b[ty, tx]
+    if inside.sum() < 10:
+        return 0.0, 1.0
+    target = b[ty, tx][inside]
+    errors: dict[float, float] = {}
+    for deg in range(-60, 61, 5):
+        c, s = np.cos(np.deg2rad(deg)) * zoom, np.sin(np.deg2rad(deg)) * zoom
+        sy = np.clip(np.round(cya + c * oy - s * ox), 0, a.shape[0] - 1).astype(int)
+        sx = np.clip(np.round(cxa + s * oy + c * ox), 0, a.shape[1] - 1).astype(int)
+        errors[deg] = float(np.abs(a[sy, sx][inside] - target).mean())
+    best = min(errors, key=lambda d: errors[d])
+    return float(best), errors[0] / max(errors[best], 1e-3)
+
+
+def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArray[np.float64] | None) -> bool:
+    """A spin turns the body by a steady angle from frame to frame, always the same way; flapping
+    wings or swinging legs change the picture without a consistent turn."""
+    steps: list[tuple[float, float]] = []
+    for t in range(1, min(len(frames), 13)):
+        if not (track.found[t] and track.found[t - 1]):
+            continue
+        zoom = float(camera[t][0] / camera[t - 1][0]) if camera is not None else 1.0
+        a = frames[t - 1].astype(np.float32)
+        b = frames[t].astype(np.float32)
+        steps.append(_rotation_step(a, track.masks[t - 1], b, track.masks[t], zoom))
+    if len(steps) < 3:
+        return False
+    angles = np.array([a for a, _ in steps])
+    gains = np.array([g for _, g in steps])
+    turning = np.abs(angles) >= 5
+    same_way = max(np.sum(angles > 0), np.sum(angles < 0)) >= 0.75 * len(angles)
+    return bool(turning.mean() >= 0.75 and same_way and np.median(gains) > 1.15)
+
+
+def _theil_sen(x: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """Intercept and slope of the median-of-pairwise-slopes line through (x, y)."""
+    xf = x.astype(np.float64)
+    i, j = np.triu_indices(len(xf), 1)
+    dx = xf[j] - xf[i]
+    slope = float(np.median((y[j] - y[i]) / dx)) if len(dx) else 0.0
+    return float(np.median(y - slope * xf)), slope
+
+
+def classify_motion(
+    frames: npt.NDArray[np.uint8], track: Track, height: int, width: int, camera: npt.NDArray[np.float64] | None = None
+) -> Motion:
+    """Name the motion of a tracked subject (camera already removed from the track; ``camera`` is
+    still needed to compare its appearance across frames)."""
+    ok = track.found
+    if ok.sum() < 3:
+        return Motion.STILL
+    idx = np.flatnonzero(ok)
+    # Robust straight-line fits (a few frames hidden behind another subject do not bend them),
+    # read at the first and last frame the subject was seen whole.
+    start, end = float(idx[0]), float(idx[-1])
+    fits = [_theil_sen(idx, track.boxes[idx, k]) for k in range(4)]
+    top0, bottom0, cx0, cy0 = (a + b * start for a, b in fits)
+    top1, bottom1, cx1, cy1 = (a + b * end for a, b in fits)
+    la, lb = _theil_sen(idx, np.log(np.maximum(track.areas[idx], 1.0)))
+    area0, area1 = np.exp(la + lb * start), np.exp(la + lb * end)
+    by_area = float(np.sqrt(area1 / max(area0, 1.0)))
+    by_height = float((bottom1 - top1) / max(bottom0 - top0, 1.0))
+    # Turning (an orbit) narrows a body and spinning changes its box; growth changes both.
+    ratio = by_area if abs(np.log(by_area)) < abs(np.log(by_height)) else by_height
+    if ratio > 1.18 or ratio < 1 / 1.18:
+        # The fixed point of a scaling from the start box to the end box.
+        anchor = (top1 - ratio * top0) / (1 - ratio)
+        body = bottom0 - top0
+        rel = (anchor - top0) / max(body, 1.0)
+        # Growth keeps the base or the centre fixed; an approach scales about a point above the
+        # subject (the ground's vanishing line, or far off for things in the air).
+        grows = rel >= 0.3
+        if ratio > 1:
+            return Motion.GROW if grows else Motion.TOWARD
+        return Motion.SHRINK if grows else Motion.AWAY
+    dx, dy = (cx1 - cx0) / width, (cy1 - cy0) / height
+    if abs(dx) > 0.06 and abs(dx) * width > abs(dy) * height:
+        return Motion.RIGHT if dx > 0 else Motion.LEFT
+    # A bounce is what is left of the vertical path after its trend: a swing that keeps turning.
+    ys = track.boxes[idx, 3] / height
+    trend = np.polyval(np.polyfit(idx.astype(np.float64), ys, 1), idx)
+    residual = ys - trend
+    if float(residual.max() - residual.min()) > 0.12:
+        turns = int(np.sum(np.diff(np.sign(np.diff(residual))) != 0))
+        if turns >= 2:
+            return Motion.BOUNCE
+    if abs(dy) > 0.06:
+        return Motion.DOWN if dy > 0 else Motion.UP
+    if _is_spinning(frames, track, camera):
+        return Motion.SPIN
+    return Motion.STILL

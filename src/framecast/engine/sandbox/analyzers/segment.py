@@ -1,0 +1,129 @@
+"""Finding subjects in a frame: difference from the clean background, minus shadows, in pieces.
+
+The analyzers receive the rendered frames and the same frames without subjects (the renderer's
+background), so a pixel belongs to a subject exactly when it differs from the background. Shadows
+also differ, so pixels that are the background uniformly darkened are dropped, unless a subject's
+outline encloses them (a grey ball on a grey wall looks like a shadow inside).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Mask", "components", "dilate", "erode", "fill_holes", "foreground"]
+
+Mask = npt.NDArray[np.bool_]
+U8 = npt.NDArray[np.uint8]
+
+
+def _shift_or(mask: Mask) -> Mask:
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    out[:, 1:] |= mask[:, :-1]
+    out[:, :-1] |= mask[:, 1:]
+    return out
+
+
+def dilate(mask: Mask, steps: int = 1) -> Mask:
+    for _ in range(steps):
+        mask = _shift_or(mask)
+    return mask
+
+
+def erode(mask: Mask, steps: int = 1) -> Mask:
+    return ~dilate(~mask, steps)
+
+
+def _runs(mask: Mask) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Horizontal runs of True: row, start column, end column (exclusive)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    rows_s, cols_s = np.nonzero(edges == 1)
+    _, cols_e = np.nonzero(edges == -1)
+    return rows_s, cols_s, cols_e
+
+
+def _label_runs(mask: Mask) -> tuple[npt.NDArray[np.int64], tuple[npt.NDArray[np.int64], ...]]:
+    """Component id per run (8-connectivity) by union-find over runs that touch row to row."""
+    rows, starts, ends = _runs(mask)
+    n = len(rows)
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    row_begin = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
+    for r in range(1, mask.shape[0]):
+        a0, a1 = row_begin[r - 1], row_begin[r]
+        b0, b1 = row_begin[r], row_begin[r + 1]
+        i, j = a0, b0
+        while i < a1 and j < b1:
+            if starts[i] <= ends[j] and starts[j] <= ends[i]:  # 8-connected: diagonal neighbours touch
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+            if ends[i] < ends[j]:
+                i += 1
+            else:
+                j += 1
+    ids = np.array([find(k) for k in range(n)], dtype=np.int64)
+    return ids, (rows, starts, ends)
+
+
+def _paint_runs(shape: tuple[int, ...], runs: tuple[npt.NDArray[np.int64], ...], select: npt.NDArray[np.bool_]) -> Mask:
+    out = np.zeros(shape, bool)
+    rows, starts, ends = runs
+    for r, a, b in zip(rows[select], starts[select], ends[select], strict=True):
+        out[r, a:b] = True
+    return out
+
+
+def fill_holes(mask: Mask) -> Mask:
+    """``mask`` plus every background region it encloses (not reachable from the border)."""
+    ids, runs = _label_runs(~mask)
+    rows, starts, ends = runs
+    h, w = mask.shape
+    touching = (rows == 0) | (rows == h - 1) | (starts == 0) | (ends == w)
+    outside_ids = np.unique(ids[touching])
+    holes = ~np.isin(ids, outside_ids)
+    if not holes.any():
+        return mask.copy()
+    return mask | _paint_runs(mask.shape, runs, holes)
+
+
+def components(mask: Mask, min_area: int = 1) -> list[Mask]:
+    """8-connected pieces of ``mask`` at least ``min_area`` pixels, largest first (thin legs stay attached)."""
+    if not mask.any():
+        return []
+    ids, runs = _label_runs(mask)
+    lengths = runs[2] - runs[1]
+    _uniq, inverse = np.unique(ids, return_inverse=True)
+    areas = np.bincount(inverse, weights=lengths).astype(np.int64)
+    order = np.argsort(-areas, kind="stable")
+    return [_paint_runs(mask.shape, runs, inverse == k) for k in order if areas[k] >= min_area]
+
+
+def foreground(frame: U8, background: U8, threshold: float = 0.05) -> Mask:
+    """Pixels of ``frame`` (H, W, 3) drawn by a subject over ``background``."""
+    diff = np.abs(frame.astype(np.int16) - background.astype(np.int16)).max(axis=-1)
+    raw = diff > int(threshold * 255)
+    if not raw.any():
+        return np.asarray(raw, bool)
+    f = frame[raw].astype(np.float32) + 1.0
+    b = background[raw].astype(np.float32) + 1.0
+    ratio = f / b
+    k = ratio.mean(axis=-1)
+    spread = ratio.max(axis=-1) - ratio.min(axis=-1)
+    shadow = (k > 0.5) & (k < 0.995) & (spread < 0.08) & (b.max(axis=-1) > 16)
+    solid = raw.copy()
+    solid[raw] = ~shadow
+    # Inside an outline, any difference at all is the subject (a white star on a white cloud);
+    # a ring's hole shows the background exactly and stays out.
+    return np.asarray(fill_holes(solid) & (diff > 2), bool)

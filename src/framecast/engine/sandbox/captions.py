@@ -1,0 +1,486 @@
+"""Captions for the world's scenes: many templates, synonyms and paraphrases, with a held-out split.
+
+:func:`caption` draws a caption and the :class:`SceneSpec` it pins down. With ``held_out=True`` it
+draws an evaluation caption instead, carrying at least one element no training caption contains: a
+held-out synonym, a held-out sentence frame, or a held-out combination of attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TypeVar
+
+import numpy as np
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.scene import Colour, Effect, Gait, Kind, Motion, Setting, Subject, Timing
+from framecast.engine.sandbox.world import ANIMALS, SHAPES, Group, SceneSpec, SubjectSpec, complete
+
+__all__ = ["EVAL_RATES", "HELD_OUT_COMBINATIONS", "TRAIN_RATES", "Caption", "MentionRates", "caption"]
+
+Combination = tuple[Kind, Colour | Setting | Motion]
+T = TypeVar("T")
+
+# Pairs no training caption names together; the evaluation asks for them.
+HELD_OUT_COMBINATIONS: tuple[Combination, ...] = (
+    (Kind.DOG, Colour.PURPLE), (Kind.CAT, Colour.GREEN), (Kind.BALL, Colour.BROWN), (Kind.BOX, Colour.PINK),
+    (Kind.STAR, Colour.CYAN), (Kind.PERSON, Colour.ORANGE), (Kind.BIRD, Colour.GREY), (Kind.HEART, Colour.BLUE),
+    (Kind.TRIANGLE, Colour.WHITE), (Kind.RING, Colour.YELLOW), (Kind.FISH, Colour.RED),
+    (Kind.FISH, Setting.DESERT), (Kind.DOG, Setting.NIGHT_SKY), (Kind.BALL, Setting.FOREST),
+    (Kind.PERSON, Setting.OCEAN), (Kind.CAT, Setting.SNOW), (Kind.STAR, Setting.CITY_STREET),
+    (Kind.CAT, Motion.SPIN), (Kind.BOX, Motion.BOUNCE), (Kind.BIRD, Motion.DOWN), (Kind.PERSON, Motion.SHRINK),
+    (Kind.HEART, Motion.LEFT), (Kind.TRIANGLE, Motion.UP),
+)
+
+
+@dataclass(frozen=True)
+class MentionRates:
+    """How often a caption names each attribute (the rest is left open)."""
+
+    setting: float = 0.7
+    light: float = 0.45
+    camera: float = 0.3
+    kind: float = 0.92
+    colour: float = 0.7
+    size: float = 0.25
+    position: float = 0.18
+    motion: float = 0.7
+    speed: float = 0.35
+    effect: float = 0.15
+    timing: float = 0.5
+    no_subject: float = 0.07
+    plural: float = 0.3
+    fragment: float = 0.08
+    noise: float = 0.03
+    # Weighted toward several subjects: binding each one's words to it is the hard part to learn.
+    subject_counts: tuple[float, ...] = (0.3, 0.3, 0.22, 0.18)
+
+
+TRAIN_RATES = MentionRates()
+EVAL_RATES = MentionRates(setting=0.8, kind=1.0, colour=0.9, motion=0.75, effect=0.25, no_subject=0.0,
+                          fragment=0.0, noise=0.0, subject_counts=(0.5, 0.25, 0.15, 0.1))
+
+
+@dataclass(frozen=True)
+class Caption:
+    text: str
+    spec: SceneSpec
+    novelty: tuple[str, ...] = ()  # for held-out captions: "synonym", "template", "combination"
+    # Character span of each group's words in ``text`` (its noun phrase up to the next group's):
+    # training teaches a subject's tokens to read there. Empty when unknown (keyword lists).
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+class _Writer:
+    """Chooses words; in held-out synonym mode it prefers held-out phrases."""
+
+    def __init__(self, rng: np.random.Generator, held_out_words: bool) -> None:
+        self.rng = rng
+        self.held_out_words = held_out_words
+
+    def pick(self, syn: w.Synonyms) -> str:
+        if self.held_out_words and syn.held_out and self.rng.random() < 0.6:
+            return self.choice(syn.held_out)
+        return self.choice(syn.train)
+
+    def choice(self, items: Sequence[T]) -> T:
+        return items[int(self.rng.integers(len(items)))]
+
+    def chance(self, p: float) -> bool:
+        return bool(self.rng.random() < p)
+
+
+def _kind_noun(wr: _Writer, spec: SubjectSpec, count: int) -> str:
+    if spec.kinds is not None and len(spec.kinds) == 1:
+        noun = wr.pick(w.KIND[spec.kinds[0]])
+    else:
+        noun = wr.choice(w.VAGUE_NOUN["animal" if spec.kinds == ANIMALS else "shape"])
+    return noun if count == 1 else w.plural(noun)
+
+
+def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str | None) -> str:
+    count = 1 if count_word is None else 2
+    noun = _kind_noun(wr, spec, count)
+    colour = wr.pick(w.COLOUR[spec.colour]) if spec.colour is not None else None
+    size = wr.pick(w.SIZE[spec.size]) if spec.size is not None else None
+    tail = ""
+    adjectives = [a for a in (size, colour) if a]
+    person_words = spec.kinds == (Kind.PERSON,) and noun not in ("figure", "stick figure", "character", "figures")
+    if colour and (person_words or wr.chance(0.2)):
+        adjectives = [a for a in (size,) if a]
+        if person_words:
+            tail = wr.choice([f"in {colour}", f"wearing a {colour} {wr.choice(w.GARMENTS)}", f"dressed in {colour}",
+                              f"in a {colour} {wr.choice(w.GARMENTS)}"])
+        else:
+            be = "that is" if count_word is None else "that are"
+            tail = wr.choice([f"painted {colour}", f"coloured {colour}", f"in {colour}", f"{be} {colour}"])
+    body = " ".join([*adjectives, noun])
+    if count_word is None:
+        det = wr.choice(["a", "a", "a", "one", "a single", "the"])
+        det = w.article(body) if det == "a" else det
+        phrase = f"{det} {body}"
+    else:
+        phrase = f"{count_word} {body}"
+    if tail:
+        phrase += f" {tail}"
+    if spec.column is not None or spec.row is not None:
+        where = [wr.pick(w.ROW[spec.row]) if spec.row is not None else "",
+                 wr.pick(w.COLUMN[spec.column]) if spec.column is not None else ""]
+        phrase += " " + " ".join(p for p in where if p)
+    return phrase
+
+
+def _verb_phrase(wr: _Writer, spec: SubjectSpec, form: str, plural: bool) -> str:
+    parts: list[str] = []
+    if spec.gait in (Gait.WALK, Gait.RUN):
+        verb = w.conjugate(wr.pick(w.GAIT[spec.gait]), form)
+        if spec.motion in w.GAIT_DIRECTION:
+            verb += " " + wr.pick(w.GAIT_DIRECTION[spec.motion])
+        parts.append(verb)
+    elif spec.motion is not None:
+        parts.append(w.conjugate(wr.pick(w.MOTION[spec.motion]), form))
+    if parts and spec.speed is not None:
+        adverb = wr.pick(w.SPEED[spec.speed])
+        if " " not in adverb and adverb.endswith("ly") and wr.chance(0.4) and form != "ing":
+            parts[0] = f"{adverb} {parts[0]}"
+        else:
+            parts[0] = f"{parts[0]} {adverb}"
+    if spec.effect is not None and spec.effect is not Effect.NONE:
+        effect = wr.pick(w.EFFECT[spec.effect])
+        timing = f" {wr.pick(w.TIMING[spec.timing])}" if spec.timing is not None else ""
+        if not parts:
+            parts.append(w.conjugate(effect, form) + timing)
+        else:
+            link = wr.choice(["and then", "and", "then", "before it", "until it"])
+            if link in ("before it", "until it"):
+                link = link[:-3] + " they" if plural else link
+                parts.append(f"{link} {w.conjugate(effect, 'base' if plural else 'third')}{timing}")
+            else:
+                parts.append(f"{link} {w.conjugate(effect, form)}{timing}")
+    return " ".join(parts)
+
+
+def _count_word(wr: _Writer, counts: tuple[int, ...]) -> str | None:
+    if counts == (1,):
+        return None
+    return wr.pick(w.COUNT_WORDS[counts])
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return f"{items[0]} and {items[1]}"
+    return ", ".join(items[:-1]) + f", and {items[-1]}"
+
+
+def _setting_phrase(wr: _Writer, spec: SceneSpec, light_inside: bool) -> str:
+    if spec.setting is None:
+        return ""
+    prep, det, noun = wr.choice(list(w.SETTING[spec.setting][1 if wr.held_out_words and wr.chance(0.5) else 0]))
+    if not noun:
+        return prep
+    if light_inside and spec.light is not None:
+        adjective = wr.pick(w.LIGHT_ADJECTIVE[spec.light])
+        det = w.article(adjective) if det in ("a", "an") else det
+        return f"{prep} {det} {adjective} {noun}"
+    return f"{prep} {det} {noun}"
+
+
+def _scene_spec(rng: np.random.Generator, rates: MentionRates, combo: Combination | None) -> SceneSpec:
+    """The attributes a caption will name, drawn from a coherent scene so they never contradict."""
+    forced_setting = combo[1] if combo and isinstance(combo[1], Setting) else None
+    if rng.random() < rates.no_subject and combo is None:
+        scene = complete(SceneSpec(setting=forced_setting), rng)
+        n = 0
+    else:
+        p = np.array(rates.subject_counts)
+        n = int(rng.choice(len(p), p=p / p.sum())) + 1
+        first = SubjectSpec()
+        if combo is not None:
+            kind, other = combo
+            first = SubjectSpec(kinds=(kind,), colour=other if isinstance(other, Colour) else None,
+                                motion=other if isinstance(other, Motion) else None)
+        groups = (Group(first), *(Group(SubjectSpec()) for _ in range(n - 1)))
+        scene = complete(SceneSpec(setting=forced_setting, groups=groups), rng)
+
+    groups_out: list[Group] = []
+    i = 0
+    subjects = list(scene.subjects)
+    while i < n:
+        size = 1
+        if i + 1 < n and rng.random() < rates.plural:
+            size = int(rng.integers(2, n - i + 1))
+        groups_out.append(_mention(rng, rates, subjects[i], size, forced=combo if i == 0 else None))
+        i += size
+
+    def on(p: float, forced: bool = False) -> bool:
+        return forced or bool(rng.random() < p)
+
+    return SceneSpec(
+        setting=scene.setting if on(rates.setting, forced_setting is not None) else None,
+        light=scene.light if on(rates.light) else None,
+        camera=scene.camera if on(rates.camera) else None,
+        groups=tuple(groups_out),
+    )
+
+
+def _mention(
+    rng: np.random.Generator, rates: MentionRates, s: Subject, count: int, forced: Combination | None
+) -> Group:
+    def on(p: float) -> bool:
+        return bool(rng.random() < p)
+
+    if on(rates.kind) or forced is not None or s.kind is Kind.PERSON:
+        kinds: tuple[Kind, ...] = (s.kind,)
+    else:
+        kinds = ANIMALS if s.kind in ANIMALS else SHAPES
+    moves = on(rates.motion) or (forced is not None and isinstance(forced[1], Motion))
+    mention_gait = moves and s.gait is not Gait.NONE
+    effect = on(rates.effect)
+    spec = SubjectSpec(
+        kinds=kinds,
+        colour=s.colour if on(rates.colour) or (forced is not None and isinstance(forced[1], Colour)) else None,
+        size=s.size if on(rates.size) else None,
+        column=s.column if on(rates.position) and count == 1 else None,
+        row=s.row if on(rates.position) and count == 1 else None,
+        motion=s.motion if moves and (not mention_gait or on(0.75)) else None,
+        gait=s.gait if mention_gait else None,
+        speed=s.speed if moves and s.motion is not Motion.STILL and on(rates.speed) else None,
+        effect=_random_effect(rng) if effect else None,
+    )
+    if spec.effect is not None and on(rates.timing):
+        spec = replace(spec, timing=tuple(Timing)[int(rng.integers(len(Timing)))])
+    if count == 1:
+        return Group(spec)
+    options = [c for c in w.COUNT_WORDS if count in c]
+    return Group(spec, options[int(rng.integers(len(options)))])
+
+
+def _random_effect(rng: np.random.Generator) -> Effect:
+    effects = [e for e in Effect if e is not Effect.NONE]
+    return effects[int(rng.integers(len(effects)))]
+
+
+def _names_held_out_combination(spec: SceneSpec) -> bool:
+    for g in spec.groups:
+        if g.spec.kinds is None or len(g.spec.kinds) != 1:
+            continue
+        kind = g.spec.kinds[0]
+        for other in (g.spec.colour, g.spec.motion, spec.setting):
+            if other is not None and (kind, other) in HELD_OUT_COMBINATIONS:
+                return True
+    return False
+
+
+# Sentence frames. {main}: "a red ball rolls left"; {ing}: "a red ball rolling left"; {where}: the
+# setting and light; {cam}: a camera clause. Held-out frames never occur in training.
+_FRAMES_TRAIN: tuple[str, ...] = (
+    "{Main} {where}.{cam_sentence}",
+    "{Where}, {main}.{cam_sentence}",
+    "A video of {ing} {where}.{cam_sentence}",
+    "{Ing} {where}, {cam}",
+    "There {be} {ing} {where}.{cam_sentence}",
+    "{Where}. {Main}.{cam_sentence}",
+    "{ing}, {where}, {cam}",
+    "Cinematic shot of {ing} {where}{cam_comma}. {style}",
+    "{Main} {where}. {Style}.",
+    "Animation: {ing} {where}.{cam_sentence}",
+    "Show me {ing} {where}",
+    "{Cam}: {ing} {where}.",
+    "{Main} {where} while {cam}.",
+    "{Main}, {distractor}, {where}.{cam_sentence}",
+    "{style}, {ing} {where}, {distractor}",
+    "Clip of {ing} {where}{cam_comma}",
+    "{Main}.",
+    "{Ing}.",
+)
+_FRAMES_HELD_OUT: tuple[str, ...] = (
+    "Footage of {ing} {where}.{cam_sentence}",
+    "We see {ing} {where}.{cam_sentence}",
+    "Imagine {ing} {where}; {cam}.",
+    "Set {where}: {ing}.{cam_sentence}",
+    "Here, {main} {where}, and {cam}.",
+    "A short clip: {ing} {where}.{cam_sentence}",
+)
+_SCENERY_TRAIN: tuple[str, ...] = ("{Where}.{cam_sentence}", "A view {where}.{cam_sentence}",
+                                   "Landscape {where}{cam_comma}", "{where}, {style}")
+_SCENERY_HELD_OUT: tuple[str, ...] = ("A quiet scene {where}.{cam_sentence}",)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _where(wr: _Writer, spec: SceneSpec) -> str:
+    light_inside = spec.setting is not None and spec.light is not None and wr.chance(0.45)
+    place = _setting_phrase(wr, spec, light_inside)
+    if spec.light is not None and not light_inside:
+        light = wr.pick(w.LIGHT_PHRASE[spec.light])
+        place = f"{place} {light}".strip() if place or wr.chance(0.5) else light
+    return place
+
+
+def _spans(text: str, clauses: list[tuple[str, str]]) -> tuple[tuple[int, int], ...]:
+    """Where each group's words are in the final text: from its noun phrase to the next group's.
+
+    ``clauses`` holds each group's two forms ("a dog runs", "a dog running"); the frames keep them
+    in order, so each is searched for after the previous one. Empty when one cannot be found.
+    """
+    low = text.lower()
+    starts: list[tuple[int, int]] = []
+    cursor = 0
+    for main, ing in clauses:
+        found = [(low.find(c.lower(), cursor), len(c)) for c in (main, ing)]
+        found = [f for f in found if f[0] >= 0]
+        if not found:
+            return ()
+        at, length = min(found)
+        starts.append((at, at + length))
+        cursor = at + 1
+    spans = [(a, starts[i + 1][0] if i + 1 < len(starts) else end) for i, (a, end) in enumerate(starts)]
+    return tuple(spans)
+
+
+def _render(
+    wr: _Writer, spec: SceneSpec, frames: tuple[str, ...], scenery: tuple[str, ...]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    mains: list[str] = []
+    ings: list[str] = []
+    plural = len(spec.groups) > 1
+    for g in spec.groups:
+        count_word = _count_word(wr, g.counts)
+        plural = plural or count_word is not None
+        np_ = _noun_phrase(wr, g.spec, g, count_word)
+        vp = _verb_phrase(wr, g.spec, "third" if count_word is None else "base", count_word is not None)
+        vp_ing = _verb_phrase(wr, g.spec, "ing", count_word is not None)
+        mains.append(f"{np_} {vp}".strip() if vp else np_)
+        ings.append(f"{np_} {vp_ing}".strip() if vp_ing else np_)
+    cam = wr.pick(w.CAMERA[spec.camera]) if spec.camera is not None else ""
+    where = _where(wr, spec)
+    fill = {
+        "main": _join(mains), "ing": _join(ings), "where": where, "cam": cam,
+        "cam_sentence": f" {_cap(cam)}." if cam else "", "cam_comma": f", {cam}" if cam else "",
+        "be": "are" if plural else "is", "style": wr.choice(w.STYLE_WORDS), "distractor": wr.choice(w.DISTRACTORS),
+    }
+    pool = frames if spec.groups else scenery
+    frame = wr.choice(pool)
+    if not cam:
+        frame = frame.replace(", {cam}", "").replace("; {cam}", "").replace(" while {cam}", "")
+        frame = frame.replace(", and {cam}", "").replace("{Cam}: ", "")
+    if not where:
+        frame = frame.replace("{Where}, ", "").replace("{Where}. ", "").replace(", {where},", ",")
+        frame = frame.replace("Set {where}: ", "")
+    for key, value in list(fill.items()):
+        fill[key[:1].upper() + key[1:]] = _cap(value)
+    text = frame.format(**fill)
+    text = " ".join(text.replace(" ,", ",").replace(" .", ".").replace(",,", ",").split()).strip(" ,;")
+    if wr.chance(0.2):
+        text = text.lower()
+    if wr.chance(0.3):
+        text = text.rstrip(".")
+    return text, _spans(text, list(zip(mains, ings, strict=True)))
+
+
+def _fragment(wr: _Writer, rng: np.random.Generator) -> tuple[str, SceneSpec]:
+    """Keyword lists, the way negative prompts are written: each item pins one attribute of everything."""
+    subject: dict[str, object] = {}
+    scene: dict[str, object] = {}
+    items: list[str] = []
+    for _ in range(int(rng.integers(1, 4))):
+        what = wr.choice(["colour", "kind", "setting", "light", "motion", "effect", "camera", "noise", "noise"])
+        if what == "colour":
+            c = tuple(Colour)[int(rng.integers(len(Colour)))]
+            subject["colour"] = c
+            items.append(wr.pick(w.COLOUR[c]))
+        elif what == "kind":
+            k = tuple(w.KIND)[int(rng.integers(len(w.KIND)))]
+            subject["kinds"] = (k,)
+            noun = wr.pick(w.KIND[k])
+            items.append(w.plural(noun) if wr.chance(0.5) else f"{w.article(noun)} {noun}")
+        elif what == "setting":
+            st = tuple(Setting)[int(rng.integers(len(Setting)))]
+            scene["setting"] = st
+            items.append(wr.choice(list(w.SETTING[st][0]))[2] or "downtown")
+        elif what == "light":
+            lt = tuple(w.LIGHT_ADJECTIVE)[int(rng.integers(len(w.LIGHT_ADJECTIVE)))]
+            scene["light"] = lt
+            items.append(wr.pick(w.LIGHT_ADJECTIVE[lt]))
+        elif what == "motion":
+            m = tuple(Motion)[int(rng.integers(len(Motion)))]
+            subject["motion"] = m
+            subject["gait"] = Gait.NONE if m not in w.GAIT_DIRECTION else None
+            items.append(w.conjugate(wr.pick(w.MOTION[m]), "ing"))
+        elif what == "effect":
+            e = _random_effect(rng)
+            subject["effect"] = e
+            items.append(w.conjugate(wr.pick(w.EFFECT[e]), "ing"))
+        elif what == "camera":
+            from framecast.engine.sandbox.scene import Camera
+
+            cm = tuple(Camera)[int(rng.integers(len(Camera)))]
+            scene["camera"] = cm
+            items.append(wr.pick(w.CAMERA[cm]))
+        else:
+            items.append(wr.choice(w.NEGATIVE_NOISE))
+    groups = (Group(SubjectSpec(**subject), (1, 2, 3)),) if subject else ()  # type: ignore[arg-type]
+    return ", ".join(items), SceneSpec(groups=groups, **scene)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def _held_out_pattern() -> re.Pattern[str]:
+    phrases: set[str] = set()
+    for table in (w.COLOUR, w.KIND, w.SIZE, w.LIGHT_ADJECTIVE, w.LIGHT_PHRASE, w.CAMERA, w.MOTION, w.GAIT,
+                  w.GAIT_DIRECTION, w.SPEED, w.EFFECT, w.TIMING, w.COUNT_WORDS, w.COLUMN, w.ROW):
+        for syn in table.values():  # type: ignore[attr-defined]
+            phrases.update(p.lower() for p in syn.held_out)
+    for _, held in w.SETTING.values():
+        phrases.update(noun.lower() for _, _, noun in held)
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def _has_held_out_phrase(text: str) -> bool:
+    """Whether the words as written contain a held-out phrase (a phrase picked but cut by the
+    sentence frame does not count)."""
+    return _held_out_pattern().search(text.lower()) is not None
+
+
+def caption(rng: np.random.Generator, *, held_out: bool = False, rates: MentionRates = TRAIN_RATES) -> Caption:
+    """A caption and what it pins down. Training captions never contain a held-out element."""
+    if not held_out:
+        r = rng.random()
+        if r < rates.noise:
+            wr = _Writer(rng, False)
+            k = int(rng.integers(1, 4))
+            words = [wr.choice(w.STYLE_WORDS + w.NEGATIVE_NOISE) for _ in range(k)]
+            return Caption(", ".join(words), SceneSpec())
+        if r < rates.noise + rates.fragment:
+            while True:
+                text, spec = _fragment(_Writer(rng, False), rng)
+                if not _names_held_out_combination(spec):
+                    return Caption(text, spec)
+        while True:
+            spec = _scene_spec(rng, rates, None)
+            if not _names_held_out_combination(spec):
+                break
+        text, spans = _render(_Writer(rng, False), spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
+        return Caption(text, spec, spans=spans)
+
+    novelty = ("synonym", "template", "combination")[int(rng.integers(3))]
+    combo = None
+    if novelty == "combination":
+        combo = HELD_OUT_COMBINATIONS[int(rng.integers(len(HELD_OUT_COMBINATIONS)))]
+    for _ in range(100):
+        spec = _scene_spec(rng, rates, combo)
+        wr = _Writer(rng, novelty == "synonym")
+        if novelty == "template":
+            text, spans = _render(wr, spec, _FRAMES_HELD_OUT, _SCENERY_HELD_OUT)
+        else:
+            text, spans = _render(wr, spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
+        if novelty != "synonym" or _has_held_out_phrase(text):
+            return Caption(text, spec, (novelty,), spans)
+    raise RuntimeError("could not draw a held-out caption")  # pragma: no cover - needs 100 unlucky draws

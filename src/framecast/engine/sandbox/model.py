@@ -1,0 +1,243 @@
+"""The learned scene generator: a small autoregressive transformer over scene tokens.
+
+It reads the prompt through cross-attention on frozen MiniLM token embeddings and emits the scene
+one field at a time (setting, light, camera, then each subject's attributes until it ends the
+scene). A negative prompt steers the draw through classifier-free guidance against it, which the
+training's caption dropout (the empty prompt's branch) makes meaningful.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import torch
+from torch import nn
+
+from framecast.engine.sandbox import WEIGHTS_DIR
+from framecast.engine.sandbox import tokens as tk
+from framecast.engine.sandbox.scene import MAX_SUBJECTS
+from framecast.engine.sandbox.text import TEXT_DIM
+from framecast.errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "GeneratorConfig",
+    "SceneGenerator",
+    "load_generator",
+    "save_generator",
+    "vocabulary_signature",
+]
+
+DEFAULT_WEIGHTS = WEIGHTS_DIR / "scene_generator.safetensors"
+MAX_TEXT_POSITIONS = 128  # the text encoder's truncation
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    d_model: int = 128
+    n_layers: int = 3
+    n_heads: int = 4
+    ff_mult: int = 2
+    dropout: float = 0.1
+    text_dim: int = TEXT_DIM
+
+
+def vocabulary_signature() -> str:
+    """Changes whenever the token layout does, so weights trained on another layout are refused."""
+    layout = [(f.name, [str(v) for v in f.values]) for f in tk.FIELDS]
+    return hashlib.sha256(json.dumps([layout, tk.SEQ_LEN]).encode()).hexdigest()[:16]
+
+
+class _Block(nn.Module):
+    """Pre-norm decoder block: causal self-attention, cross-attention to the prompt, feed-forward.
+
+    Written out (rather than nn.TransformerDecoderLayer) to hand back the cross-attention weights,
+    which training supervises: a subject's tokens should read the words that describe it.
+    """
+
+    def __init__(self, d: int, heads: int, ff: int, dropout: float) -> None:
+        super().__init__()
+        self.norm1, self.norm2, self.norm3 = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+        self.self_attn = nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True)
+        self.cross_attn = nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True)
+        self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff, d))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(
+        self, x: torch.Tensor, memory: torch.Tensor, causal: torch.Tensor, memory_pad: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.norm1(x)
+        x = x + self.drop(self.self_attn(h, h, h, attn_mask=causal, need_weights=False)[0])
+        h = self.norm2(x)
+        attended, weights = self.cross_attn(h, memory, memory, key_padding_mask=memory_pad, need_weights=True)
+        x = x + self.drop(attended)
+        x = x + self.drop(self.ff(self.norm3(x)))
+        return x, weights
+
+
+class SceneGenerator(nn.Module):
+    valid: torch.Tensor
+    causal: torch.Tensor
+    field_of_position: torch.Tensor
+    slot_of_position: torch.Tensor
+
+    def __init__(self, config: GeneratorConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.d_model
+        self.text_in = nn.Sequential(nn.LayerNorm(config.text_dim), nn.Linear(config.text_dim, d))
+        # Where a word piece sits in the prompt: the n-th subject is found after the (n-1)-th.
+        self.text_position = nn.Parameter(torch.zeros(MAX_TEXT_POSITIONS, d))
+        self.token_embedding = nn.Embedding(tk.VOCAB_SIZE + 1, d)  # + BOS
+        # A position is its field plus its subject slot, not a free vector per position: reading a
+        # colour is one skill for every subject, so the fourth subject (rarely trained) shares it
+        # with the first.
+        self.field_embedding = nn.Parameter(torch.zeros(len(tk.FIELDS), d))
+        self.slot_embedding = nn.Parameter(torch.zeros(1 + MAX_SUBJECTS, d))
+        self.layers = nn.ModuleList(
+            _Block(d, config.n_heads, config.ff_mult * d, config.dropout) for _ in range(config.n_layers)
+        )
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, tk.VOCAB_SIZE)
+        nn.init.normal_(self.field_embedding, std=0.02)
+        nn.init.normal_(self.slot_embedding, std=0.02)
+        nn.init.normal_(self.text_position, std=0.02)
+        self.register_buffer("valid", torch.from_numpy(tk.valid_mask()), persistent=False)
+        self.register_buffer("field_of_position", torch.tensor(tk.FIELD_INDEX), persistent=False)
+        self.register_buffer("slot_of_position", torch.tensor(tk.SLOT_INDEX), persistent=False)
+        self.register_buffer(
+            "causal", torch.triu(torch.ones(tk.SEQ_LEN, tk.SEQ_LEN, dtype=torch.bool), diagonal=1), persistent=False
+        )
+
+    def position_embedding(self, length: int) -> torch.Tensor:
+        """(length, d): each position's field and subject slot."""
+        return (self.field_embedding[self.field_of_position[:length]]
+                + self.slot_embedding[self.slot_of_position[:length]])
+
+    def forward_with_attention(
+        self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (B, T, V) and every block's cross-attention (layers, B, T, L), averaged over heads."""
+        t = inputs.shape[1]
+        x = self.token_embedding(inputs) + self.position_embedding(t)
+        length = min(text.shape[1], MAX_TEXT_POSITIONS)
+        memory = self.text_in(text[:, :length]) + self.text_position[:length]
+        pad = ~text_mask[:, :length]
+        weights = []
+        for layer in self.layers:
+            x, w = layer(x, memory, self.causal[:t, :t], pad)
+            weights.append(w)
+        logits: torch.Tensor = self.head(self.norm(x))
+        return logits.masked_fill(~self.valid[:t], float("-inf")), torch.stack(weights)
+
+    def forward(self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor) -> torch.Tensor:
+        """Logits (B, T, V) for the token at each position given the ones before it.
+
+        ``inputs`` are the shifted tokens (BOS first), ``text`` (B, L, 384) and ``text_mask`` (B, L)
+        True where a word piece is. Tokens a position may not emit get -inf.
+        """
+        return self.forward_with_attention(inputs, text, text_mask)[0]
+
+    @torch.inference_mode()
+    def sample(
+        self,
+        text: torch.Tensor,
+        negative: torch.Tensor | None,
+        seed: int,
+        guidance: float = 3.0,
+        min_p: float = 0.05,
+    ) -> npt.NDArray[np.int64]:
+        """One scene's tokens for a prompt's (L, 384) embeddings, steered away from ``negative``'s.
+
+        Each token is drawn among those the prompt makes plausible: at least ``min_p`` times as
+        likely as the most likely one under the prompt alone. That cut comes first because guidance
+        multiplies ratios: a tail token a hundred times likelier under the prompt than without it
+        (an effect nobody asked for, a fifth subject) would otherwise win. Among the plausible
+        tokens, a negative prompt reweights by classifier-free guidance against it, so it decides
+        only what the prompt leaves open. With no negative prompt the draw is the prompt's own
+        distribution: guidance against the empty prompt would push every open attribute away from
+        the world's prior and, after the last named subject, away from ending the scene.
+        """
+        generator = torch.Generator().manual_seed(int(seed) & 0xFFFF_FFFF_FFFF)
+        branches = [text] if negative is None or negative.shape[0] == 0 else [text, negative]
+        length = min(max(e.shape[0] for e in branches), MAX_TEXT_POSITIONS)
+        dtype = self.field_embedding.dtype
+        memory = torch.zeros(len(branches), length, text.shape[1], dtype=dtype)
+        mask = torch.zeros(len(branches), length, dtype=torch.bool)
+        for row, emb in enumerate(branches):
+            n = min(emb.shape[0], length)
+            memory[row, :n], mask[row, :n] = emb[:n].to(dtype), True
+        mask[:, 0] = True  # an empty prompt still has its [CLS] position to attend to
+        floor = float(np.log(min_p))
+
+        out: list[int] = []
+        inputs = torch.full((len(branches), 1), tk.BOS, dtype=torch.long)
+        for p in range(tk.SEQ_LEN):
+            # Guidance and the draw in float64: the sums that decide a token do not depend on the
+            # order the float32 network happened to add in.
+            logits = self.forward(inputs, memory, mask)[:, -1].double()
+            cond = torch.log_softmax(logits[0], -1)
+            plausible = self.valid[p] & (cond >= cond.max() + floor)
+            scores = cond
+            if len(branches) == 2:
+                scores = cond + (guidance - 1.0) * (cond - torch.log_softmax(logits[1], -1))
+            scores = torch.where(plausible, scores, float("-inf"))
+            probs = torch.softmax(scores, -1)
+            probs = torch.where(probs >= probs.max() * min_p, probs, 0.0)
+            token = int(torch.multinomial(probs / probs.sum(), 1, generator=generator))
+            out.append(token)
+            if tk.is_end(p, token):
+                break
+            inputs = torch.cat([inputs, torch.full((len(branches), 1), token, dtype=torch.long)], dim=1)
+        return np.asarray(out, dtype=np.int64)
+
+
+def save_generator(model: SceneGenerator, path: Path, extra: dict[str, str] | None = None) -> None:
+    from safetensors.torch import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to(torch.float32).contiguous() for k, v in model.state_dict().items()}
+    metadata = {"config": json.dumps(asdict(model.config)), "vocabulary": vocabulary_signature(), **(extra or {})}
+    save_file(state, str(path), metadata=metadata)
+
+
+def load_generator(path: Path | None = None) -> SceneGenerator:
+    """The trained generator from ``path`` (the shipped weights by default), ready to sample.
+
+    Raises ConfigurationError, saying what is wrong and how to fix it, when the file is missing,
+    unreadable, or was trained for another model shape or scene vocabulary.
+    """
+    from safetensors import SafetensorError, safe_open
+    from safetensors.torch import load_file
+
+    path = Path(path) if path is not None else DEFAULT_WEIGHTS
+    hint = "reinstall framecast or rebuild them with `framecast sandbox train`"
+    if not path.is_file():
+        raise ConfigurationError(f"sandbox model weights not found at {path}; {hint}")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            metadata = f.metadata() or {}
+        state = load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise ConfigurationError(f"sandbox model weights at {path} are unreadable ({exc}); {hint}") from exc
+    if metadata.get("vocabulary") != vocabulary_signature():
+        raise ConfigurationError(
+            f"sandbox model weights at {path} were trained for a different scene vocabulary; {hint}"
+        )
+    try:
+        config = GeneratorConfig(**json.loads(metadata["config"]))
+        model = SceneGenerator(config)
+        model.load_state_dict(state, strict=True)
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+        raise ConfigurationError(
+            f"sandbox model weights at {path} do not fit the generator ({str(exc).splitlines()[0]}); {hint}"
+        ) from exc
+    for name, tensor in state.items():
+        if not torch.isfinite(tensor).all():
+            raise ConfigurationError(f"sandbox model weights at {path} hold non-finite values in {name}; {hint}")
+    return model.eval()

@@ -1,0 +1,119 @@
+"""The effect analyzer tells the sixteen Pikaffects apart, from frames alone."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from effect_fixtures import make_background, make_sprite, render_effect
+
+from framecast.engine.sandbox.effect_analysis import classify_effect, effect_features
+from framecast.engine.sandbox.scene import Effect
+
+EFFECTS = [e for e in Effect if e is not Effect.NONE]
+SUBJECTS = [
+    ("ball", "red", "grass", 52, 52),
+    ("person", "blue", "textured", 64, 40),
+    ("heart", "white", "studio", 48, 56),
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS, ids=lambda s: f"{s[1]}-{s[0]}-on-{s[2]}")
+def test_every_effect_is_recognised(subject: tuple[str, str, str, int, int]) -> None:
+    shape, colour, bg_name, h, w = subject
+    sprite = make_sprite(shape, colour, h, w, seed=3)
+    bg = make_background(bg_name, 144, 256, seed=3)
+    wrong = {}
+    for effect in EFFECTS:
+        frames, mask = render_effect(effect, sprite, bg, frames=24, seed=11, cx=120.0, ground=118.0)
+        got = classify_effect(frames, mask, bg)
+        if got is not effect:
+            wrong[effect.value] = got.value
+    assert not wrong
+
+
+def test_a_subject_that_stays_put_has_no_effect() -> None:
+    sprite = make_sprite("box", "green", 50, 50)
+    bg = make_background("grass", 144, 256)
+    frames, mask = render_effect(Effect.NONE, sprite, bg, frames=12)
+    assert classify_effect(frames, mask, bg) is Effect.NONE
+
+
+def test_background_can_be_given_per_frame_and_as_uint8() -> None:
+    sprite = make_sprite("ball", "yellow", 50, 50)
+    bg = make_background("plain", 144, 256)
+    frames, mask = render_effect(Effect.INFLATE, sprite, bg, frames=16)
+    per_frame = np.repeat((bg * 255).astype(np.uint8)[None], len(frames), 0)
+    assert classify_effect(frames, mask, per_frame) is Effect.INFLATE
+
+
+@pytest.mark.parametrize("effect", [Effect.MELT, Effect.EXPLODE, Effect.LEVITATE, Effect.TEAR, Effect.SQUISH])
+def test_without_a_background_it_is_estimated_from_the_first_frame(effect: Effect) -> None:
+    sprite = make_sprite("ball", "red", 50, 50)
+    bg = make_background("plain", 144, 256)
+    frames, mask = render_effect(effect, sprite, bg, frames=20)
+    assert classify_effect(frames, mask) is effect
+
+
+def test_survives_lossy_noise_like_a_decoded_mp4() -> None:
+    sprite = make_sprite("star", "pink", 56, 56)
+    bg = make_background("grass", 144, 256)
+    rng = np.random.default_rng(0)
+    for effect in (Effect.CRUMBLE, Effect.DISSOLVE, Effect.PEEL, Effect.EYE_POP):
+        frames, mask = render_effect(effect, sprite, bg, frames=20)
+        noisy = np.clip(frames.astype(int) + rng.integers(-6, 7, frames.shape), 0, 255).astype(np.uint8)
+        assert classify_effect(noisy, mask, bg) is effect, effect
+
+
+def test_features_are_relative_to_the_subject() -> None:
+    bg = make_background("plain", 144, 256)
+    small, mask_s = render_effect(Effect.SQUISH, make_sprite("ball", "red", 30, 30), bg, frames=16)
+    big, mask_b = render_effect(Effect.SQUISH, make_sprite("ball", "red", 70, 70), bg, frames=16)
+    fs, fb = effect_features(small, mask_s, bg), effect_features(big, mask_b, bg)
+    assert abs(fs.height_min - fb.height_min) < 0.15
+    assert fs.height_min < 0.7 and fb.height_min < 0.7
+
+
+def test_an_empty_subject_mask_is_an_error() -> None:
+    frames = np.zeros((4, 32, 32, 3), np.uint8)
+    with pytest.raises(ValueError):
+        classify_effect(frames, np.zeros((32, 32), bool))
+
+
+def _walking(effect: Effect, step: float, grow: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A subject walking ``step`` pixels a frame (and growing by ``grow`` over the clip) while the
+    effect plays: frames, its frame-0 mask and its track (centre x, centre y, height)."""
+    from framecast.engine.sandbox.effects import apply_effect
+    from framecast.engine.sandbox.imaging.raster import composite, scale_sprite, to_uint8
+
+    sprite = make_sprite("box", "red", 40, 40)
+    bg = make_background("grass", 144, 256)
+    frames, track = [], []
+    for i in range(24):
+        t = i / 23
+        body = scale_sprite(sprite, 1.0 + grow * t) if grow else sprite
+        cx, cy = 60.0 + step * i, 120.0 - body.shape[0] / 2
+        layers = apply_effect(effect, body, cx, cy, min(max((t - 0.2) / 0.6, 0.0), 1.0), np.random.default_rng(3))
+        frames.append(to_uint8(composite(bg.copy(), layers)))
+        track.append((cx, cy, float(body.shape[0])))
+    mask = np.zeros(bg.shape[:2], bool)
+    mask[78:122, 38:82] = True
+    return np.stack(frames), mask & (np.abs(frames[0].astype(int) - to_uint8(bg)).max(-1) > 30), np.asarray(track)
+
+
+@pytest.mark.parametrize("effect", [Effect.TEAR, Effect.MELT, Effect.DECAPITATE])
+def test_a_walking_subject_is_followed(effect: Effect) -> None:
+    frames, mask, track = _walking(effect, step=4.0)
+    bg = make_background("grass", 144, 256)
+    assert classify_effect(frames, mask, bg) is effect  # steady drift measured from the first frames
+    assert classify_effect(frames, mask, bg, track) is effect
+
+
+def test_a_known_track_takes_out_growth_that_would_look_like_inflating() -> None:
+    frames, mask, track = _walking(Effect.SQUISH, step=2.0, grow=0.8)
+    assert classify_effect(frames, mask, make_background("grass", 144, 256), track) is Effect.SQUISH

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from framecast.catalog.schema import AspectRatio, Resolution
+from framecast.engine.sandbox import motion as mo
+from framecast.engine.sandbox.render import SceneRenderer
+from framecast.engine.sandbox.scene import (
+    Camera,
+    Colour,
+    Column,
+    Effect,
+    Gait,
+    Kind,
+    Layer,
+    Light,
+    Motion,
+    Row,
+    Scene,
+    Setting,
+    Size,
+    Subject,
+    Timing,
+)
+from framecast.engine.spec import output_size
+
+BUSY = Scene(Setting.CITY_STREET, Light.DUSK, Camera.PAN_LEFT, (
+    Subject(Kind.PERSON, Colour.RED, motion=Motion.RIGHT, gait=Gait.WALK, column=Column.LEFT),
+    Subject(Kind.DOG, Colour.BROWN, motion=Motion.LEFT, gait=Gait.RUN, column=Column.RIGHT),
+    Subject(Kind.BIRD, Colour.BLUE, row=Row.HIGH, motion=Motion.RIGHT),
+    Subject(Kind.BALL, Colour.YELLOW, size=Size.SMALL, motion=Motion.BOUNCE, column=Column.CENTER),
+))
+
+
+@pytest.mark.parametrize("resolution", list(Resolution))
+@pytest.mark.parametrize("ratio", list(AspectRatio))
+def test_exact_size_and_frame_count(ratio: AspectRatio, resolution: Resolution) -> None:
+    width, height = output_size(ratio, resolution)
+    renderer = SceneRenderer(BUSY, width, height, 24, 3, seed=1)
+    frames = list(renderer.frames())
+    assert len(frames) == 3
+    for f in frames:
+        assert f.shape == (height, width, 3) and f.dtype == np.uint8
+
+
+@pytest.mark.parametrize("camera", list(Camera))
+def test_same_seed_same_frames_for_every_camera(camera: Camera) -> None:
+    scene = Scene(Setting.SNOW, Light.NEUTRAL, camera, BUSY.subjects)
+    a = np.stack(list(SceneRenderer(scene, 320, 180, 12, 10, seed=4).frames()))
+    b = np.stack(list(SceneRenderer(scene, 320, 180, 12, 10, seed=4).frames()))
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a[0], a[-1]), "nothing moved"
+
+
+def test_backdrop_follows_the_seed_and_the_setting() -> None:
+    scene = Scene(Setting.FOREST, Light.NEUTRAL, Camera.STATIC)
+    a = SceneRenderer(scene, 320, 180, 12, 1, seed=1).background_frame(0)
+    b = SceneRenderer(scene, 320, 180, 12, 1, seed=2).background_frame(0)
+    c = SceneRenderer(Scene(Setting.DESERT, Light.NEUTRAL, Camera.STATIC), 320, 180, 12, 1, seed=1).background_frame(0)
+    assert not np.array_equal(a, b)
+    assert np.abs(a.astype(int) - c.astype(int)).mean() > 20
+
+
+def test_light_changes_the_picture() -> None:
+    means = {light: SceneRenderer(Scene(Setting.GRASS_FIELD, light, Camera.STATIC), 160, 90, 12, 1, 0)
+             .background_frame(0).astype(float).mean(axis=(0, 1)) for light in Light}
+    assert means[Light.NIGHT].sum() < 0.5 * means[Light.NEUTRAL].sum()
+    assert means[Light.DUSK][0] > means[Light.DUSK][2]  # warm
+    assert means[Light.COOL][2] > means[Light.WARM][2]
+
+
+def test_public_api_pieces_agree_with_frames() -> None:
+    renderer = SceneRenderer(BUSY, 320, 180, 12, 6, seed=3)
+    bg = renderer.background(2)
+    assert bg.dtype == np.float32 and bg.shape == (180, 320, 3) and bg.min() >= 0.0 and bg.max() <= 1.0
+    layers = renderer.subject_layers(2)
+    assert len(layers) >= len(BUSY.subjects)  # sprites plus shadows
+    composed = renderer.compose(bg, layers)
+    frame = list(renderer.frames())[2]
+    assert composed.shape == frame.shape
+    assert np.abs(composed.astype(int) - frame.astype(int)).max() <= 1  # float and uint8 paths agree
+
+
+def test_extra_layers_are_drawn() -> None:
+    renderer = SceneRenderer(Scene(Setting.STUDIO, Light.NEUTRAL, Camera.STATIC), 160, 90, 12, 2, seed=0)
+    square = np.zeros((10, 10, 4), np.float32)
+    square[..., 0] = square[..., 3] = 1.0
+    frames = list(renderer.frames(lambda i: [Layer(square, 40.0, 30.0, 5.0)]))
+    assert (frames[0][26:34, 36:44] == (255, 0, 0)).all()
+
+
+def test_effects_change_the_subject_after_they_start() -> None:
+    base = Subject(Kind.BALL, Colour.RED, Size.LARGE, Column.CENTER, Row.MID)
+    plain = Scene(Setting.STUDIO, Light.NEUTRAL, Camera.STATIC, (base,))
+    exploding = Scene(Setting.STUDIO, Light.NEUTRAL, Camera.STATIC,
+                      (Subject(**{**base.__dict__, "effect": Effect.EXPLODE, "timing": Timing.EARLY}),))
+    a = list(SceneRenderer(plain, 320, 180, 12, 24, 0).frames())
+    b = list(SceneRenderer(exploding, 320, 180, 12, 24, 0).frames())
+    assert np.array_equal(a[0], b[0])  # before the effect starts the sprite is as it is
+    assert not np.array_equal(a[-1], b[-1])
+
+
+def test_paths_go_where_they_say() -> None:
+    w, h, n, fps = 640, 360, 48, 24
+    for motion, check in (
+        (Motion.LEFT, lambda a, b: b.cx < a.cx - 0.05 * w),
+        (Motion.RIGHT, lambda a, b: b.cx > a.cx + 0.05 * w),
+        (Motion.UP, lambda a, b: b.cy < a.cy - 0.05 * h),
+        (Motion.DOWN, lambda a, b: b.cy > a.cy + 0.05 * h),
+        (Motion.TOWARD, lambda a, b: b.height > 1.3 * a.height),
+        (Motion.AWAY, lambda a, b: b.height < 0.77 * a.height),
+        (Motion.GROW, lambda a, b: b.height > 1.3 * a.height),
+        (Motion.SHRINK, lambda a, b: b.height < 0.77 * a.height),
+        (Motion.SPIN, lambda a, b: abs(b.angle_rad - a.angle_rad) > 1.0),
+        (Motion.STILL, lambda a, b: (a.cx, a.cy, a.height) == (b.cx, b.cy, b.height)),
+    ):
+        s = Subject(Kind.BOX, Colour.RED, column=Column.CENTER, row=Row.MID, motion=motion)
+        assert check(mo.track(s, 0, n, fps, w, h), mo.track(s, n - 1, n, fps, w, h)), motion
+
+
+def test_layout_keeps_subjects_apart_even_in_portrait() -> None:
+    scene = Scene(Setting.STUDIO, Light.NEUTRAL, Camera.STATIC, tuple(
+        Subject(Kind.BALL, Colour.RED, Size.LARGE, Column.CENTER, Row.LOW) for _ in range(4)))
+    for w, h in ((720, 1280), (1280, 720)):
+        places = mo.layout(scene, w, h)
+        boxes = sorted((p.x - p.height / 2, p.x + p.height / 2) for p in places)
+        assert all(b[0] >= a[1] for a, b in itertools.pairwise(boxes))
+        assert boxes[0][0] >= 0 and boxes[-1][1] <= w
