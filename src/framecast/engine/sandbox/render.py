@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from framecast.engine.sandbox import motion as mo
 from framecast.engine.sandbox.backdrop import FOG_COLOUR, paint_backdrop, subject_grade
+from framecast.engine.sandbox.imaging.raster import composite, composite_u8, to_uint8
 from framecast.engine.sandbox.scene import Camera, Effect, Gait, Kind, Layer, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.sprites import Sprite, draw_shadow, draw_subject, warp_sprite
 
@@ -282,37 +283,13 @@ class SceneRenderer:
 
     def compose(self, background: F32, layers: list[Layer]) -> U8:
         """``layers`` over ``background`` (float32 in [0, 1]) in z order, as uint8."""
-        out = np.array(background, dtype=np.float32, copy=True)
-        for layer in sorted(layers, key=lambda item: item.z):
-            found = _clip(layer, out.shape[1], out.shape[0])
-            if found is None:
-                continue
-            (ys, xs), (ls, lx) = found
-            src = layer.rgba[ls, lx]
-            dst = out[ys, xs]
-            dst *= 1.0 - src[..., 3:]
-            dst += src[..., :3]
-        return (np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)
-
-    def _compose_u8(self, frame: U8, layers: list[Layer]) -> U8:
-        for layer in sorted(layers, key=lambda item: item.z):
-            found = _clip(layer, frame.shape[1], frame.shape[0])
-            if found is None:
-                continue
-            (ys, xs), (ls, lx) = found
-            src = layer.rgba[ls, lx]
-            dst = frame[ys, xs].astype(np.float32)
-            dst *= 1.0 - src[..., 3:]
-            dst += src[..., :3] * np.float32(255.0) + np.float32(0.5)
-            np.minimum(dst, 255.0, out=dst)  # premultiplied colour never exceeds alpha; rounding might
-            frame[ys, xs] = dst
-        return frame
+        return to_uint8(composite(np.array(background, dtype=np.float32, copy=True), layers))
 
     def frame(self, i: int, extra_layers: ExtraLayers | None = None) -> U8:
         layers = self.subject_layers(i)
         if extra_layers is not None:
             layers = layers + extra_layers(i)
-        return self._compose_u8(self.background_frame(i), layers)
+        return composite_u8(self.background_frame(i), layers)
 
     def frames(self, extra_layers: ExtraLayers | None = None) -> Iterator[U8]:
         """Every frame in order, each (H, W, 3) uint8, rendered only when asked for."""
@@ -320,11 +297,3 @@ class SceneRenderer:
             yield self.frame(i, extra_layers)
 
 
-def _clip(layer: Layer, width: int, height: int) -> tuple[tuple[slice, slice], tuple[slice, slice]] | None:
-    h, w = layer.rgba.shape[:2]
-    x0 = math.floor(layer.cx - w / 2 + 0.5)
-    y0 = math.floor(layer.cy - h / 2 + 0.5)
-    fx0, fy0, fx1, fy1 = max(0, x0), max(0, y0), min(width, x0 + w), min(height, y0 + h)
-    if fx1 <= fx0 or fy1 <= fy0:
-        return None
-    return (slice(fy0, fy1), slice(fx0, fx1)), (slice(fy0 - y0, fy1 - y0), slice(fx0 - x0, fx1 - x0))
