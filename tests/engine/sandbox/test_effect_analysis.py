@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from effect_fixtures import make_background, make_sprite, render_effect
 
-from framecast.engine.sandbox.effect_analysis import classify_effect, effect_features
+from framecast.engine.sandbox.effect_analysis import EffectFeatures, classify_effect, decide, effect_features
 from framecast.engine.sandbox.scene import Effect
 
 EFFECTS = [e for e in Effect if e is not Effect.NONE]
@@ -117,3 +118,51 @@ def test_a_walking_subject_is_followed(effect: Effect) -> None:
 def test_a_known_track_takes_out_growth_that_would_look_like_inflating() -> None:
     frames, mask, track = _walking(Effect.SQUISH, step=2.0, grow=0.8)
     assert classify_effect(frames, mask, make_background("grass", 144, 256), track) is Effect.SQUISH
+
+
+def _features(**changes: float) -> EffectFeatures:
+    """Features of a subject that stayed as it was, with ``changes`` applied."""
+    base = {f.name: 0.0 for f in fields(EffectFeatures)}
+    base.update(
+        area_end=1.0,
+        area_max=1.0,
+        area_min=1.0,
+        height_end=1.0,
+        height_min=1.0,
+        width_end=1.0,
+        width_max=1.0,
+        spread_max=1.0,
+        pieces_max=1.0,
+        pieces_end=1.0,
+    )
+    base.update(changes)
+    return EffectFeatures(**base)
+
+
+def test_decide_still_subject_is_none() -> None:
+    assert decide(_features()) is Effect.NONE
+
+
+def test_a_wide_tear_of_a_subject_whose_top_sank_is_still_a_tear() -> None:
+    # A bird caught with its wings up in frame 0 ends lower, but its halves are far apart.
+    torn = _features(halves_gap=0.7, top_rise_end=-0.37, height_end=0.69, width_end=1.75, area_end=0.93, top_lost=1.0)
+    assert decide(torn) is Effect.TEAR
+    # A narrow gap with a sunk top is a head beside the body, not a tear.
+    assert decide(replace(torn, halves_gap=0.1)) is Effect.DECAPITATE
+
+
+def test_a_joined_neighbour_is_not_read_as_the_halves_of_a_tear() -> None:
+    grown = _features(halves_gap=0.3, area_end=2.5, height_end=1.0, width_end=3.6, top_rise_end=0.1)
+    assert decide(grown) is not Effect.TEAR
+
+
+def test_taller_and_wider_without_layers_is_inflate_not_cake() -> None:
+    swollen = _features(area_end=2.4, height_end=1.57, width_end=1.57, recolour_end=0.49, top_rise_end=0.68)
+    assert decide(swollen) is Effect.INFLATE
+    assert decide(replace(swollen, height_end=1.0, area_end=1.4, stripes=0.07)) is Effect.CAKE_IFY
+
+
+def test_a_wide_layered_cut_of_the_same_height_is_cake() -> None:
+    cut = _features(area_end=1.62, height_end=1.0, width_end=2.26, width_max=2.21, recolour_end=0.46, stripes=0.1)
+    assert decide(cut) is Effect.CAKE_IFY
+    assert decide(replace(cut, stripes=0.0)) is not Effect.CAKE_IFY

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 from click.testing import CliRunner
 
+from framecast.engine.sandbox.captions import EVAL_RATES, caption
 from framecast.engine.sandbox.cli import sandbox
-from framecast.engine.sandbox.evaluate import evaluate, validate_analyzers
+from framecast.engine.sandbox.evaluate import ATTRIBUTES, evaluate, evaluate_scenes, validate_analyzers
+from framecast.engine.sandbox.scene import Colour, Scene
+from framecast.engine.sandbox.world import complete
 
 from .sandbox_support import shipped_pipeline
 
@@ -14,6 +20,26 @@ def test_evaluate_measures_held_out_prompts() -> None:
     assert report.counts["count"][1] == 4
     table = report.table()
     assert table.startswith("| attribute | accuracy |") and "count" in table
+
+
+def test_scene_evaluation_scores_what_the_sampler_gets_right_and_wrong() -> None:
+    rng = np.random.default_rng(9)
+    specs = {c.text: c.spec for c in (caption(rng, held_out=True, rates=EVAL_RATES) for _ in range(40))}
+
+    def faithful(text: str, negative: str, seed: int) -> Scene:
+        return complete(specs[text], np.random.default_rng(seed))
+
+    def colour_blind(text: str, negative: str, seed: int) -> Scene:
+        scene = faithful(text, negative, seed)
+        colours = list(Colour)
+        wrong = tuple(replace(s, colour=colours[(colours.index(s.colour) + 1) % len(colours)]) for s in scene.subjects)
+        return replace(scene, subjects=wrong)
+
+    right = evaluate_scenes(faithful, n=40, seed=9)
+    assert right.prompts == 40
+    assert all(right.accuracy(a) == 1.0 for a in ATTRIBUTES if right.counts.get(a)), right.table()
+    wrong = evaluate_scenes(colour_blind, n=40, seed=9)
+    assert wrong.accuracy("colour") < 0.2 and wrong.accuracy("count") == 1.0, wrong.table()
 
 
 def test_validate_analyzers_runs() -> None:

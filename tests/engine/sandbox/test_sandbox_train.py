@@ -31,3 +31,41 @@ def test_tiny_run_is_reproducible_and_loadable(tmp_path: Path) -> None:
     assert "Training run" in card and "loss_curve.csv" in card
     scene = SandboxPipeline(a.weights).sample_scene("a red ball", "", 0)
     assert scene.setting is not None
+
+
+def test_each_named_field_reads_its_own_words_and_they_are_labelled_with_its_value() -> None:
+    import numpy as np
+
+    from framecast.engine.sandbox import tokens as tk
+    from framecast.engine.sandbox.captions import Caption, Phrase, caption
+    from framecast.engine.sandbox.text import TextEncoder
+    from framecast.engine.sandbox.train import _embed, _targets
+
+    rng = np.random.default_rng(5)
+    drawn: Caption | None = None
+    while drawn is None:  # two subjects, both with a named colour and kind
+        c = caption(rng)
+        colours = [p for p in c.phrases if p.field == "colour"]
+        if len(c.spec.groups) == 2 and all(g.counts == (1,) for g in c.spec.groups) and len(colours) == 2:
+            drawn = c
+    corpus = _embed(TextEncoder(), [drawn], lambda _: None)
+    targets, where, labels = _targets(corpus, np.array([0]), np.random.default_rng(0), set(), int(corpus.lengths[0]))
+    encoder = TextEncoder()
+
+    def pieces(p: Phrase) -> set[int]:
+        (a, b), = encoder.token_spans(drawn.text, ((p.start, p.end),))
+        return set(range(a, b))
+
+    colour_slot = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index("colour")
+    for p in (p for p in drawn.phrases if p.field == "colour"):
+        position = tk.HEADER_LEN + p.group * tk.SUBJECT_LEN + colour_slot
+        assert set(where[0, position].nonzero().flatten().tolist()) == pieces(p), drawn.text
+        assert (labels[0, sorted(pieces(p))] == tk.token_of("colour", p.value)).all()  # type: ignore[arg-type]
+        assert int(targets[0, position]) == tk.token_of("colour", p.value)  # type: ignore[arg-type]
+    # a field the caption leaves open reads its subject's whole clause
+    named = {p.field for p in drawn.phrases if p.group == 0}
+    open_field = next(f for f in ("timing", "row", "column", "size") if f not in named)
+    open_slot = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index(open_field)
+    a, b = encoder.token_spans(drawn.text, (drawn.spans[0],))[0]
+    assert set(where[0, tk.HEADER_LEN + open_slot].nonzero().flatten().tolist()) == set(range(a, b))
+    assert int((labels[0] >= 0).sum()) >= 4

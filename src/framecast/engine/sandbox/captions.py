@@ -19,7 +19,7 @@ from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.scene import Colour, Effect, Gait, Kind, Motion, Setting, Subject, Timing
 from framecast.engine.sandbox.world import ANIMALS, SHAPES, Group, SceneSpec, SubjectSpec, complete
 
-__all__ = ["EVAL_RATES", "HELD_OUT_COMBINATIONS", "TRAIN_RATES", "Caption", "MentionRates", "caption"]
+__all__ = ["EVAL_RATES", "HELD_OUT_COMBINATIONS", "TRAIN_RATES", "Caption", "MentionRates", "Phrase", "caption"]
 
 Combination = tuple[Kind, Colour | Setting | Motion]
 T = TypeVar("T")
@@ -72,6 +72,19 @@ class Caption:
     # Character span of each group's words in ``text`` (its noun phrase up to the next group's):
     # training teaches a subject's tokens to read there. Empty when unknown (keyword lists).
     spans: tuple[tuple[int, int], ...] = ()
+    # Each phrase that names one attribute: (group or -1 for the scene, token field, value, start,
+    # end) in ``text``. Training ties each scene field's attention to its own words and teaches the
+    # text projection to tell the values apart. Empty for keyword lists.
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Phrase:
+    group: int  # -1: the setting, light or camera
+    field: str  # a scene token field (tokens.FIELDS): "colour", "kind", "motion", "setting", ...
+    value: object
+    start: int
+    end: int
 
 
 class _Writer:
@@ -80,6 +93,14 @@ class _Writer:
     def __init__(self, rng: np.random.Generator, held_out_words: bool) -> None:
         self.rng = rng
         self.held_out_words = held_out_words
+        self.group = -1  # the group whose words are being written, -1 for the scene's
+        self.named: list[tuple[int, str, object, str]] = []
+
+    def note(self, field: str, value: object, phrase: str) -> str:
+        """Remember that ``phrase`` names ``field`` = ``value`` (found in the text afterwards)."""
+        if phrase:
+            self.named.append((self.group, field, value, phrase))
+        return phrase
 
     def pick(self, syn: w.Synonyms) -> str:
         if self.held_out_words and syn.held_out and self.rng.random() < 0.6:
@@ -96,16 +117,16 @@ class _Writer:
 def _kind_noun(wr: _Writer, spec: SubjectSpec, count: int) -> str:
     if spec.kinds is not None and len(spec.kinds) == 1:
         noun = wr.pick(w.KIND[spec.kinds[0]])
-    else:
-        noun = wr.choice(w.VAGUE_NOUN["animal" if spec.kinds == ANIMALS else "shape"])
+        return wr.note("kind", spec.kinds[0], noun if count == 1 else w.plural(noun))
+    noun = wr.choice(w.VAGUE_NOUN["animal" if spec.kinds == ANIMALS else "shape"])
     return noun if count == 1 else w.plural(noun)
 
 
 def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str | None) -> str:
     count = 1 if count_word is None else 2
     noun = _kind_noun(wr, spec, count)
-    colour = wr.pick(w.COLOUR[spec.colour]) if spec.colour is not None else None
-    size = wr.pick(w.SIZE[spec.size]) if spec.size is not None else None
+    colour = wr.note("colour", spec.colour, wr.pick(w.COLOUR[spec.colour])) if spec.colour is not None else None
+    size = wr.note("size", spec.size, wr.pick(w.SIZE[spec.size])) if spec.size is not None else None
     tail = ""
     adjectives = [a for a in (size, colour) if a]
     person_words = spec.kinds == (Kind.PERSON,) and noun not in ("figure", "stick figure", "character", "figures")
@@ -127,8 +148,8 @@ def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str |
     if tail:
         phrase += f" {tail}"
     if spec.column is not None or spec.row is not None:
-        where = [wr.pick(w.ROW[spec.row]) if spec.row is not None else "",
-                 wr.pick(w.COLUMN[spec.column]) if spec.column is not None else ""]
+        where = [wr.note("row", spec.row, wr.pick(w.ROW[spec.row])) if spec.row is not None else "",
+                 wr.note("column", spec.column, wr.pick(w.COLUMN[spec.column])) if spec.column is not None else ""]
         phrase += " " + " ".join(p for p in where if p)
     return phrase
 
@@ -136,30 +157,33 @@ def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str |
 def _verb_phrase(wr: _Writer, spec: SubjectSpec, form: str, plural: bool) -> str:
     parts: list[str] = []
     if spec.gait in (Gait.WALK, Gait.RUN):
-        verb = w.conjugate(wr.pick(w.GAIT[spec.gait]), form)
+        verb = wr.note("gait", spec.gait, w.conjugate(wr.pick(w.GAIT[spec.gait]), form))
         if spec.motion in w.GAIT_DIRECTION:
-            verb += " " + wr.pick(w.GAIT_DIRECTION[spec.motion])
+            verb += " " + wr.note("motion", spec.motion, wr.pick(w.GAIT_DIRECTION[spec.motion]))
         parts.append(verb)
     elif spec.motion is not None:
-        parts.append(w.conjugate(wr.pick(w.MOTION[spec.motion]), form))
+        parts.append(wr.note("motion", spec.motion, w.conjugate(wr.pick(w.MOTION[spec.motion]), form)))
     if parts and spec.speed is not None:
-        adverb = wr.pick(w.SPEED[spec.speed])
+        adverb = wr.note("speed", spec.speed, wr.pick(w.SPEED[spec.speed]))
         if " " not in adverb and adverb.endswith("ly") and wr.chance(0.4) and form != "ing":
             parts[0] = f"{adverb} {parts[0]}"
         else:
             parts[0] = f"{parts[0]} {adverb}"
     if spec.effect is not None and spec.effect is not Effect.NONE:
         effect = wr.pick(w.EFFECT[spec.effect])
-        timing = f" {wr.pick(w.TIMING[spec.timing])}" if spec.timing is not None else ""
+        timing = ""
+        if spec.timing is not None:
+            timing = " " + wr.note("timing", spec.timing, wr.pick(w.TIMING[spec.timing]))
         if not parts:
-            parts.append(w.conjugate(effect, form) + timing)
+            parts.append(wr.note("effect", spec.effect, w.conjugate(effect, form)) + timing)
         else:
             link = wr.choice(["and then", "and", "then", "before it", "until it"])
             if link in ("before it", "until it"):
                 link = link[:-3] + " they" if plural else link
-                parts.append(f"{link} {w.conjugate(effect, 'base' if plural else 'third')}{timing}")
+                named = wr.note("effect", spec.effect, w.conjugate(effect, "base" if plural else "third"))
             else:
-                parts.append(f"{link} {w.conjugate(effect, form)}{timing}")
+                named = wr.note("effect", spec.effect, w.conjugate(effect, form))
+            parts.append(f"{link} {named}{timing}")
     return " ".join(parts)
 
 
@@ -181,10 +205,14 @@ def _setting_phrase(wr: _Writer, spec: SceneSpec, light_inside: bool) -> str:
     if spec.setting is None:
         return ""
     prep, det, noun = wr.choice(list(w.SETTING[spec.setting][1 if wr.held_out_words and wr.chance(0.5) else 0]))
-    if not noun:
-        return prep
+    if not noun:  # "downtown": a light is said after it
+        place = wr.note("setting", spec.setting, prep)
+        if light_inside and spec.light is not None:
+            place += " " + wr.note("light", spec.light, wr.pick(w.LIGHT_PHRASE[spec.light]))
+        return place
+    wr.note("setting", spec.setting, noun)
     if light_inside and spec.light is not None:
-        adjective = wr.pick(w.LIGHT_ADJECTIVE[spec.light])
+        adjective = wr.note("light", spec.light, wr.pick(w.LIGHT_ADJECTIVE[spec.light]))
         det = w.article(adjective) if det in ("a", "an") else det
         return f"{prep} {det} {adjective} {noun}"
     return f"{prep} {det} {noun}"
@@ -319,7 +347,7 @@ def _where(wr: _Writer, spec: SceneSpec) -> str:
     light_inside = spec.setting is not None and spec.light is not None and wr.chance(0.45)
     place = _setting_phrase(wr, spec, light_inside)
     if spec.light is not None and not light_inside:
-        light = wr.pick(w.LIGHT_PHRASE[spec.light])
+        light = wr.note("light", spec.light, wr.pick(w.LIGHT_PHRASE[spec.light]))
         place = f"{place} {light}".strip() if place or wr.chance(0.5) else light
     return place
 
@@ -345,13 +373,53 @@ def _spans(text: str, clauses: list[tuple[str, str]]) -> tuple[tuple[int, int], 
     return tuple(spans)
 
 
+def _phrases(text: str, spans: tuple[tuple[int, int], ...], named: list[tuple[int, str, object, str]]
+             ) -> tuple[Phrase, ...]:
+    """Where each named phrase ended up in ``text``: a group's inside its span, the scene's
+    preferably outside every group's ("bright" the light, not "bright red" the colour). A phrase
+    the sentence frame did not use is not found and left out."""
+    low = text.lower()
+    out: dict[tuple[int, str], Phrase] = {}
+    for group, field_name, value, phrase in named:
+        if (group, field_name) in out:
+            continue
+        pattern = re.compile(rf"(?<![\w-]){re.escape(phrase.lower())}(?![\w-])")
+        if group >= 0:
+            if group >= len(spans):
+                continue
+            a, b = spans[group]
+            hits = [(m.start() + a, m.end() + a) for m in pattern.finditer(low[a:b])]
+        else:
+            hits = [(m.start(), m.end()) for m in pattern.finditer(low)]
+            outside = [h for h in hits if not any(a <= h[0] < b for a, b in spans)]
+            hits = outside or hits
+        if hits:
+            out[(group, field_name)] = Phrase(group, field_name, value, *hits[0])
+    return tuple(out.values())
+
+
+def _named_in(frame: str, spec: SceneSpec) -> SceneSpec:
+    """The spec as far as the sentence frame says it: a frame without the setting clause (or the
+    camera clause) leaves the setting and light (or the camera) open."""
+    if "{where}" not in frame.lower():
+        spec = replace(spec, setting=None, light=None)
+    if "{cam" not in frame.lower():
+        spec = replace(spec, camera=None)
+    return spec
+
+
 def _render(
     wr: _Writer, spec: SceneSpec, frames: tuple[str, ...], scenery: tuple[str, ...]
-) -> tuple[str, tuple[tuple[int, int], ...]]:
+) -> Caption:
+    """The caption a sentence frame makes of ``spec``; its spec is what the text actually names."""
+    pool = frames if spec.groups else scenery
+    frame = wr.choice(pool)
+    spec = _named_in(frame, spec)
     mains: list[str] = []
     ings: list[str] = []
     plural = len(spec.groups) > 1
-    for g in spec.groups:
+    for index, g in enumerate(spec.groups):
+        wr.group = index
         count_word = _count_word(wr, g.counts)
         plural = plural or count_word is not None
         np_ = _noun_phrase(wr, g.spec, g, count_word)
@@ -359,15 +427,14 @@ def _render(
         vp_ing = _verb_phrase(wr, g.spec, "ing", count_word is not None)
         mains.append(f"{np_} {vp}".strip() if vp else np_)
         ings.append(f"{np_} {vp_ing}".strip() if vp_ing else np_)
-    cam = wr.pick(w.CAMERA[spec.camera]) if spec.camera is not None else ""
+    wr.group = -1
+    cam = wr.note("camera", spec.camera, wr.pick(w.CAMERA[spec.camera])) if spec.camera is not None else ""
     where = _where(wr, spec)
     fill = {
         "main": _join(mains), "ing": _join(ings), "where": where, "cam": cam,
         "cam_sentence": f" {_cap(cam)}." if cam else "", "cam_comma": f", {cam}" if cam else "",
         "be": "are" if plural else "is", "style": wr.choice(w.STYLE_WORDS), "distractor": wr.choice(w.DISTRACTORS),
     }
-    pool = frames if spec.groups else scenery
-    frame = wr.choice(pool)
     if not cam:
         frame = frame.replace(", {cam}", "").replace("; {cam}", "").replace(" while {cam}", "")
         frame = frame.replace(", and {cam}", "").replace("{Cam}: ", "")
@@ -382,7 +449,8 @@ def _render(
         text = text.lower()
     if wr.chance(0.3):
         text = text.rstrip(".")
-    return text, _spans(text, list(zip(mains, ings, strict=True)))
+    spans = _spans(text, list(zip(mains, ings, strict=True)))
+    return Caption(text, spec, spans=spans, phrases=_phrases(text, spans, wr.named) if spans or not spec.groups else ())
 
 
 def _fragment(wr: _Writer, rng: np.random.Generator) -> tuple[str, SceneSpec]:
@@ -467,8 +535,7 @@ def caption(rng: np.random.Generator, *, held_out: bool = False, rates: MentionR
             spec = _scene_spec(rng, rates, None)
             if not _names_held_out_combination(spec):
                 break
-        text, spans = _render(_Writer(rng, False), spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
-        return Caption(text, spec, spans=spans)
+        return _render(_Writer(rng, False), spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
 
     novelty = ("synonym", "template", "combination")[int(rng.integers(3))]
     combo = None
@@ -478,9 +545,12 @@ def caption(rng: np.random.Generator, *, held_out: bool = False, rates: MentionR
         spec = _scene_spec(rng, rates, combo)
         wr = _Writer(rng, novelty == "synonym")
         if novelty == "template":
-            text, spans = _render(wr, spec, _FRAMES_HELD_OUT, _SCENERY_HELD_OUT)
+            drawn = _render(wr, spec, _FRAMES_HELD_OUT, _SCENERY_HELD_OUT)
         else:
-            text, spans = _render(wr, spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
-        if novelty != "synonym" or _has_held_out_phrase(text):
-            return Caption(text, spec, (novelty,), spans)
+            drawn = _render(wr, spec, _FRAMES_TRAIN, _SCENERY_TRAIN)
+        if novelty == "synonym" and not _has_held_out_phrase(drawn.text):
+            continue
+        if novelty == "combination" and not _names_held_out_combination(drawn.spec):
+            continue
+        return replace(drawn, novelty=(novelty,))
     raise RuntimeError("could not draw a held-out caption")  # pragma: no cover - needs 100 unlucky draws

@@ -513,14 +513,18 @@ def decide(f: EffectFeatures) -> Effect:
     if f.rise_end >= 0.25 and f.drop_end <= -0.3 and 0.7 <= f.area_end < 1.5:
         return Effect.LEVITATE
     # Two halves apart, both still standing (their tops stay up, unlike a melt's or a head's).
+    # (A subject that was caught with its wings up in frame 0 ends lower: a wide gap still says torn.)
+    # Much more area than before is no tear but a neighbour joined to the subject.
     if (
         f.halves_gap >= 0.2
-        and f.area_end >= 0.8
+        and 0.8 <= f.area_end < 1.45
         and f.top_rise_end >= -0.2
         and (f.height_end >= 0.6 or f.halves_gap >= 0.4)
-    ):
+    ) or (f.halves_gap >= 0.5 and 0.7 <= f.area_end < 1.3 and f.top_rise_end >= -0.45 and f.height_end >= 0.6):
         return Effect.TEAR
-    headless = 0.75 <= f.area_end < 1.3 and 0.6 <= f.height_end < 1.1 and 1.15 <= f.width_end < 2.6
+    # A small flapping bird loses a little more than its head's share: allowed while it stays whole.
+    kept = f.area_end >= 0.75 or (f.area_end >= 0.7 and f.pieces_max <= 3)
+    headless = kept and f.area_end < 1.3 and 0.6 <= f.height_end < 1.1 and 1.15 <= f.width_end < 2.6
     if f.top_lost >= 0.5 and headless and f.recolour_end < 0.25:
         return Effect.DECAPITATE
     # Only a squish comes back up after being pressed down: melt, crush, crumble and deflate stay.
@@ -543,7 +547,16 @@ def decide(f: EffectFeatures) -> Effect:
     # Something poked in from the side and left again, while the subject kept its height.
     if f.width_max >= 1.6 and f.width_end < 1.2 and abs(f.area_end - 1.0) < 0.15 and f.height_min >= 0.85:
         return Effect.POKE
-    if 1.22 <= f.width_end <= 1.7 and f.area_end >= 1.12 and f.height_end >= 0.6 and f.recolour_end >= 0.15:
+    # A cake keeps its height (a slice is added at the side); one that also grew taller must show
+    # its layers, or it is an inflating subject that got wider too.
+    tall = f.height_end >= 1.3 and f.stripes < 0.03
+    sliced = 1.22 <= f.width_end <= 1.7 and f.area_end >= 1.12 and f.height_end >= 0.6
+    if sliced and f.recolour_end >= 0.15 and not tall:
+        return Effect.CAKE_IFY
+    # A wider cut that kept the subject's height, with banded new colours in it, is a cake too
+    # (an inflated subject grows taller as well, and keeps its colours).
+    level = abs(f.height_end - 1.0) < 0.1 and f.area_end >= 1.12 and f.recolour_end >= 0.3
+    if level and 1.22 <= f.width_end <= 2.4 and f.stripes >= 0.02:
         return Effect.CAKE_IFY
     if (f.eyes >= 0.02 and f.width_end < 1.22) or (f.eyes >= 0.008 and f.width_end < 1.15):
         return Effect.EYE_POP
@@ -551,5 +564,6 @@ def decide(f: EffectFeatures) -> Effect:
     if grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6)):
         return Effect.INFLATE
     if f.recolour_end >= 0.3:
-        return Effect.PEEL
+        # A peel keeps the subject's area; cake layers add a banded slice.
+        return Effect.CAKE_IFY if f.stripes >= 0.04 and f.area_end >= 1.15 else Effect.PEEL
     return Effect.NONE

@@ -45,6 +45,10 @@ class GeneratorConfig:
     ff_mult: int = 2
     dropout: float = 0.1
     text_dim: int = TEXT_DIM
+    # Trainable self-attention blocks over the projected prompt before the decoder reads it: where the
+    # frozen embeddings of "a red ball and a blue dog" blur which colour goes with which noun, these
+    # learn it (the decoder's cross-attention alone can only match, not relate, the words).
+    text_layers: int = 1
 
 
 def vocabulary_signature() -> str:
@@ -80,6 +84,23 @@ class _Block(nn.Module):
         return x, weights
 
 
+class _TextBlock(nn.Module):
+    """Pre-norm self-attention and feed-forward over the prompt's word pieces."""
+
+    def __init__(self, d: int, heads: int, ff: int, dropout: float) -> None:
+        super().__init__()
+        self.norm1, self.norm2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn = nn.MultiheadAttention(d, heads, dropout=dropout, batch_first=True)
+        self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff, d))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
+        h = self.norm1(x)
+        x = x + self.drop(self.attn(h, h, h, key_padding_mask=pad, need_weights=False)[0])
+        out: torch.Tensor = x + self.drop(self.ff(self.norm2(x)))
+        return out
+
+
 class SceneGenerator(nn.Module):
     valid: torch.Tensor
     causal: torch.Tensor
@@ -99,6 +120,9 @@ class SceneGenerator(nn.Module):
         # with the first.
         self.field_embedding = nn.Parameter(torch.zeros(len(tk.FIELDS), d))
         self.slot_embedding = nn.Parameter(torch.zeros(1 + MAX_SUBJECTS, d))
+        self.text_layers = nn.ModuleList(
+            _TextBlock(d, config.n_heads, config.ff_mult * d, config.dropout) for _ in range(config.text_layers)
+        )
         self.layers = nn.ModuleList(
             _Block(d, config.n_heads, config.ff_mult * d, config.dropout) for _ in range(config.n_layers)
         )
@@ -119,6 +143,11 @@ class SceneGenerator(nn.Module):
         return (self.field_embedding[self.field_of_position[:length]]
                 + self.slot_embedding[self.slot_of_position[:length]])
 
+    def words(self, text: torch.Tensor) -> torch.Tensor:
+        """(B, L, d): what each word piece says, before where it sits is added."""
+        out: torch.Tensor = self.text_in(text)
+        return out
+
     def forward_with_attention(
         self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -126,8 +155,10 @@ class SceneGenerator(nn.Module):
         t = inputs.shape[1]
         x = self.token_embedding(inputs) + self.position_embedding(t)
         length = min(text.shape[1], MAX_TEXT_POSITIONS)
-        memory = self.text_in(text[:, :length]) + self.text_position[:length]
+        memory = self.words(text[:, :length]) + self.text_position[:length]
         pad = ~text_mask[:, :length]
+        for block in self.text_layers:
+            memory = block(memory, pad)
         weights = []
         for layer in self.layers:
             x, w = layer(x, memory, self.causal[:t, :t], pad)
@@ -230,7 +261,8 @@ def load_generator(path: Path | None = None) -> SceneGenerator:
             f"sandbox model weights at {path} were trained for a different scene vocabulary; {hint}"
         )
     try:
-        config = GeneratorConfig(**json.loads(metadata["config"]))
+        # weights saved before the prompt blocks existed have none
+        config = GeneratorConfig(**{"text_layers": 0, **json.loads(metadata["config"])})
         model = SceneGenerator(config)
         model.load_state_dict(state, strict=True)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:

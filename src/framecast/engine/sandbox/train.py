@@ -34,7 +34,8 @@ from framecast.engine.sandbox.world import SceneSpec, complete
 __all__ = ["TrainConfig", "TrainResult", "train"]
 
 # Training steps per minute of budget on the reference machine (2 cores, batch 256, float32), after
-# the time the caption embedding takes: 80 measured (validation included), rounded down for headroom.
+# the time the caption embedding takes: 84 measured with the prompt block (validation included; the
+# shipped run: 1,872 steps and 30,000 captions in 25.6 min), set lower so 30 minutes stays an upper bound.
 STEPS_PER_MINUTE = 72
 EMBEDDING_MINUTES = 4.0
 
@@ -52,9 +53,14 @@ class TrainConfig:
     validation_captions: int = 512
     log_every: int = 25
     threads: int = 2
-    # Weight of the loss that teaches each subject's tokens to read the words naming that subject:
-    # without it a small model copies the first colour it sees onto every subject.
+    # Weight of the loss that teaches each scene token to read the words naming it (a subject's
+    # colour its colour words, an unnamed attribute its subject's clause): without it a small model
+    # copies the first colour it sees onto every subject.
     binding_weight: float = 0.5
+    # Weight of the loss that teaches the text projection which value each named phrase's word
+    # pieces stand for ("scarlet" -> colour red): a linear read of the frozen embeddings, the part
+    # of understanding that carries over to words no caption used.
+    word_weight: float = 0.5
     # Share of the teacher-forced input tokens hidden (replaced by BOS): the generator must read each
     # attribute from the prompt instead of guessing it from the tokens before it, which is what lets
     # it name a green cat when no training caption had one.
@@ -87,6 +93,9 @@ class _Corpus:
     lengths: np.ndarray
     specs: list[SceneSpec]
     spans: list[list[tuple[int, int]]]  # per caption, per group: its word pieces
+    # per caption, per named phrase: (group or -1, position in the subject/header layout, the scene
+    # token it names, first word piece, end word piece)
+    phrases: list[list[tuple[int, int, int, int, int]]]
 
     def batch(self, indices: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
         length = int(self.lengths[indices].max())
@@ -114,27 +123,55 @@ def _embed(encoder: TextEncoder, captions: list[Caption], log: Callable[[str], N
     lengths = np.array([chunks[i].shape[0] for i in range(len(texts))])
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     packed = torch.cat([chunks[i] for i in range(len(texts))])
-    spans = [encoder.token_spans(c.text, c.spans) if c.spans else [] for c in captions]
-    return _Corpus(packed, starts, lengths, [c.spec for c in captions], spans)
+    spans: list[list[tuple[int, int]]] = []
+    phrases: list[list[tuple[int, int, int, int, int]]] = []
+    for c in captions:
+        pieces = encoder.token_spans(c.text, (*c.spans, *((p.start, p.end) for p in c.phrases)))
+        spans.append(pieces[: len(c.spans)])
+        named = []
+        for p, (t0, t1) in zip(c.phrases, pieces[len(c.spans) :], strict=True):
+            if t1 > t0:
+                named.append((p.group, _FIELD_SLOT[p.field], tk.token_of(p.field, p.value), t0, t1))  # type: ignore[arg-type]
+        phrases.append(named)
+    return _Corpus(packed, starts, lengths, [c.spec for c in captions], spans, phrases)
+
+
+# Where each field sits: its header position, or its offset inside a subject's tokens.
+_FIELD_SLOT: dict[str, int] = {
+    **{f.name: i for i, f in enumerate(tk.FIELDS[: tk.HEADER_LEN])},
+    **{f.name: i for i, f in enumerate(tk.FIELDS[tk.HEADER_LEN :])},
+}
 
 
 def _targets(
     corpus: _Corpus, indices: np.ndarray, rng: np.random.Generator, empty: set[int], text_length: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Fresh completions as token rows, and for each row and position the word pieces the
-    position's subject was named by (all False where unknown)."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Fresh completions as token rows; for each row and position the word pieces it should read
+    (the phrase naming its field, else its subject's clause; all False where unknown); and for each
+    word piece the scene token its phrase names (-1 outside named phrases)."""
     rows = []
     where = torch.zeros(len(indices), tk.SEQ_LEN, text_length, dtype=torch.bool)
+    labels = torch.full((len(indices), text_length), -1, dtype=torch.long)
     for row, i in enumerate(indices):
         spec = SceneSpec() if int(i) in empty else corpus.specs[int(i)]
         groups: list[int] = []
         rows.append(tk.encode(complete(spec, rng, groups)))
-        spans = [] if int(i) in empty else corpus.spans[int(i)]
+        if int(i) in empty:
+            continue
+        spans = corpus.spans[int(i)]
         for k, g in enumerate(groups):
             if g < len(spans) and spans[g][1] > spans[g][0]:
                 base = tk.HEADER_LEN + k * tk.SUBJECT_LEN
                 where[row, base : base + tk.SUBJECT_LEN, spans[g][0] : spans[g][1]] = True
-    return torch.from_numpy(np.stack(rows)), where
+        for group, slot, token, t0, t1 in corpus.phrases[int(i)]:
+            labels[row, t0:t1] = token
+            positions = [slot] if group < 0 else [
+                tk.HEADER_LEN + k * tk.SUBJECT_LEN + slot for k, g in enumerate(groups) if g == group
+            ]
+            for p in positions:
+                where[row, p] = False
+                where[row, p, t0:t1] = True
+    return torch.from_numpy(np.stack(rows)), where, labels
 
 
 def _loss(
@@ -204,8 +241,11 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
 
     model = SceneGenerator(config.model)
     params = sum(p.numel() for p in model.parameters())
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "embedding" not in n]
-    no_decay = [p for n, p in model.named_parameters() if p.ndim < 2 or "embedding" in n]
+    # A training-only head: reads each word piece's projection back as the scene token its phrase names.
+    word_head = torch.nn.Linear(config.model.d_model, tk.VOCAB_SIZE)
+    named = [*model.named_parameters(), *(("word_head." + n, p) for n, p in word_head.named_parameters())]
+    decay = [p for n, p in named if p.ndim >= 2 and "embedding" not in n]
+    no_decay = [p for n, p in named if p.ndim < 2 or "embedding" in n]
     optimiser = torch.optim.AdamW(
         [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=config.learning_rate, betas=(0.9, 0.98),
@@ -223,10 +263,12 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
     log(f"training {params:,} parameters for {steps} steps of {config.batch_size}")
     smoothed = float("nan")
     smoothed_bind = float("nan")
+    smoothed_word = float("nan")
     val_loss = float("nan")
     with curve_path.open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["step", "seconds", "train_loss", "validation_loss", "binding_loss", "learning_rate"])
+        writer.writerow(["step", "seconds", "train_loss", "validation_loss", "binding_loss", "word_loss",
+                         "learning_rate"])
         for step in range(steps):
             model.train()
             bucket = buckets[int(rng.integers(len(buckets)))]
@@ -239,30 +281,36 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
                 mask[rows] = False
                 text[rows, : empty_text.shape[1]] = empty_text[0]
                 mask[rows, : empty_text.shape[1]] = True
-            targets, where = _targets(corpus, indices, rng, dropped, text.shape[1])
+            targets, where, labels = _targets(corpus, indices, rng, dropped, text.shape[1])
             targets = _pad(targets)
             for group in optimiser.param_groups:
                 group["lr"] = lr_at(step)
             ce, binding = _loss(model, text, mask, targets, config.bfloat16, where, config.input_dropout)
-            loss = ce + config.binding_weight * binding
+            word = torch.zeros(())
+            if config.word_weight > 0 and bool((labels >= 0).any()):
+                word = F.cross_entropy(word_head(model.words(text)).reshape(-1, tk.VOCAB_SIZE), labels.reshape(-1),
+                                       ignore_index=-1)
+            loss = ce + config.binding_weight * binding + config.word_weight * word
             optimiser.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for _, p in named], 1.0)
             optimiser.step()
             value = float(ce.detach())
             smoothed = value if math.isnan(smoothed) else 0.95 * smoothed + 0.05 * value
             bind = float(binding.detach())
             smoothed_bind = bind if math.isnan(smoothed_bind) else 0.95 * smoothed_bind + 0.05 * bind
+            value_word = float(word.detach())
+            smoothed_word = value_word if math.isnan(smoothed_word) else 0.95 * smoothed_word + 0.05 * value_word
             last = step == steps - 1
             if step % config.log_every == 0 or last:
                 if step % (config.log_every * 4) == 0 or last:
                     val_loss = _validate(model, validation, config.seed)
                 elapsed = time.monotonic() - started
                 writer.writerow([step, f"{elapsed:.1f}", f"{smoothed:.4f}", f"{val_loss:.4f}", f"{smoothed_bind:.4f}",
-                                 f"{lr_at(step):.6f}"])
+                                 f"{smoothed_word:.4f}", f"{lr_at(step):.6f}"])
                 fh.flush()
                 log(f"step {step:5d}/{steps}  loss {smoothed:.4f}  held-out {val_loss:.4f}  "
-                    f"binding {smoothed_bind:.3f}  {elapsed:6.0f}s")
+                    f"binding {smoothed_bind:.3f}  words {smoothed_word:.3f}  {elapsed:6.0f}s")
 
     seconds = time.monotonic() - started
     weights = out_dir / "scene_generator.safetensors"

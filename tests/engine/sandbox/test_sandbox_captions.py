@@ -1,0 +1,67 @@
+"""Captions say exactly what their spec pins down, and know where each attribute is named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framecast.engine.sandbox.captions import EVAL_RATES, Caption, caption
+from framecast.engine.sandbox.world import SubjectSpec
+
+_SCENE_FIELDS = ("setting", "light", "camera")
+_SUBJECT_FIELDS = ("colour", "size", "speed", "effect", "timing", "row", "column")
+
+
+def _captions(held_out: bool, n: int = 600) -> list[Caption]:
+    rng = np.random.default_rng(11)
+    drawn = [caption(rng, held_out=True, rates=EVAL_RATES) if held_out else caption(rng) for _ in range(n)]
+    return [c for c in drawn if c.spans or (not c.spec.groups and c.phrases)]
+
+
+def _pinned(spec: SubjectSpec, field: str) -> object:
+    if field == "kind":
+        return spec.kinds[0] if spec.kinds is not None and len(spec.kinds) == 1 else None
+    return getattr(spec, field)
+
+
+@pytest.mark.parametrize("held_out", [False, True])
+def test_every_phrase_names_what_the_spec_pins_inside_its_subjects_words(held_out: bool) -> None:
+    checked = 0
+    for c in _captions(held_out):
+        for p in c.phrases:
+            assert c.text[p.start : p.end].strip(), c.text
+            if p.group < 0:
+                assert getattr(c.spec, p.field) == p.value, (c.text, p)
+                continue
+            a, b = c.spans[p.group]
+            assert a <= p.start < p.end <= b, (c.text, p)
+            spec = c.spec.groups[p.group].spec
+            if p.field == "gait":
+                assert spec.gait == p.value, (c.text, p)
+            else:
+                assert _pinned(spec, p.field) == p.value, (c.text, p)
+            checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("held_out", [False, True])
+def test_what_the_spec_pins_is_named_in_the_text(held_out: bool) -> None:
+    """A sentence frame without a setting (or camera) clause leaves the setting (or camera) open:
+    a caption never pins something its words do not say."""
+    missing: list[str] = []
+    total = 0
+    for c in _captions(held_out):
+        named = {(p.group, p.field) for p in c.phrases}
+        for f in _SCENE_FIELDS:
+            if getattr(c.spec, f) is not None:
+                total += 1
+                if (-1, f) not in named:
+                    missing.append(f"{f}: {c.text}")
+        for g, group in enumerate(c.spec.groups):
+            for f in (*_SUBJECT_FIELDS, "kind"):
+                if _pinned(group.spec, f) is not None:
+                    total += 1
+                    if (g, f) not in named:
+                        missing.append(f"{f}: {c.text}")
+    assert total > 2000
+    assert len(missing) <= total // 200, missing[:10]
