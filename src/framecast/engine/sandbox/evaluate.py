@@ -22,7 +22,7 @@ import numpy as np
 from framecast.engine.sandbox.analyzers import ClipReading, analyze_clip, render_for_analysis
 from framecast.engine.sandbox.captions import EVAL_RATES, Caption, caption
 from framecast.engine.sandbox.render import SceneRenderer
-from framecast.engine.sandbox.scene import Colour, Effect, Kind, Scene, Subject
+from framecast.engine.sandbox.scene import Colour, Effect, Kind, Light, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.world import SceneSpec, random_scene
 
 __all__ = ["ATTRIBUTES", "EvalReport", "evaluate", "evaluate_scenes", "validate_analyzers"]
@@ -131,22 +131,48 @@ def _assign(expected: list[dict[str, object]], seen: Sequence[_Seen]) -> list[in
     return [j if j >= 0 else None for j in best]
 
 
-def _check(report: EvalReport, cap: Caption, scene: Scene, frames: np.ndarray, backgrounds: np.ndarray,
-           reading: ClipReading, renderer: SceneRenderer) -> None:
+@dataclass(frozen=True)
+class _Observed:
+    """What a clip shows, however it was found out: read from pixels or taken from the scene."""
+
+    setting: Setting
+    light: Light
+    subjects: Sequence[_Seen]
+    motion: Callable[[int], Motion | None]  # of seen subject j
+    effect: Callable[[int], Effect]  # of seen subject j; called only where an effect was asked for
+
+
+def _from_pixels(frames: np.ndarray, backgrounds: np.ndarray, reading: ClipReading,
+                 renderer: SceneRenderer) -> _Observed:
     from framecast.engine.sandbox.effect_analysis import classify_effect
 
+    return _Observed(
+        reading.setting, reading.light, reading.subjects,
+        motion=lambda j: reading.motions[j] if reading.motions else None,
+        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, _track_of(renderer, reading, j)),
+    )
+
+
+def _from_scene(scene: Scene) -> _Observed:
+    return _Observed(scene.setting, scene.light, scene.subjects,
+                     motion=lambda j: scene.subjects[j].motion, effect=lambda j: scene.subjects[j].effect)
+
+
+def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> None:
+    """Each attribute the caption pins, against what was seen of the clip drawn from ``scene``."""
     spec, novelty = cap.spec, cap.novelty[0] if cap.novelty else None
     note = f"{cap.text!r} -> {_brief(scene)}"
     if spec.setting is not None:
-        report.add("setting", reading.setting == spec.setting, novelty, f"{reading.setting.value} | {note}")
+        report.add("setting", seen.setting == spec.setting, novelty, f"read {seen.setting.value} | {note}")
     if spec.light is not None:
-        report.add("light", reading.light == spec.light, novelty, f"{reading.light.value} | {note}")
+        report.add("light", seen.light == spec.light, novelty, f"read {seen.light.value} | {note}")
     lo = sum(min(g.counts) for g in spec.groups)
     hi = min(4, sum(max(g.counts) for g in spec.groups))
-    report.add("count", lo <= reading.count <= hi, novelty, f"read {reading.count} | {note}")
+    count = len(seen.subjects)
+    report.add("count", lo <= count <= hi, novelty, f"read {count} | {note}")
     expected = _expected(spec)
-    for e, j in zip(expected, _assign(expected, reading.subjects), strict=True):
-        r = reading.subjects[j] if j is not None else None
+    for e, j in zip(expected, _assign(expected, seen.subjects), strict=True):
+        r = seen.subjects[j] if j is not None else None
         kinds = e["kinds"]
         if kinds is not None:
             report.add("kind", r is not None and r.kind in kinds, novelty,  # type: ignore[operator]
@@ -156,40 +182,12 @@ def _check(report: EvalReport, cap: Caption, scene: Scene, frames: np.ndarray, b
                        f"read {r.colour.value if r else None} | {note}")
         effect = e["effect"]
         if e["motion"] is not None and effect in (None, Effect.NONE):
-            got = reading.motions[j] if j is not None and reading.motions else None
+            got = seen.motion(j) if j is not None else None
             report.add("motion", got == e["motion"], novelty, f"read {got.value if got else None} | {note}")
         if effect not in (None, Effect.NONE):
-            got_effect = (classify_effect(frames, reading.masks[j], backgrounds, _track_of(renderer, reading, j))
-                          if j is not None else None)
+            got_effect = seen.effect(j) if j is not None else None
             report.add("effect", got_effect == effect, novelty,
                        f"read {got_effect.value if got_effect else None} | {note}")
-
-
-def _check_scene(report: EvalReport, cap: Caption, scene: Scene) -> None:
-    """The same checks on the sampled scene itself: what the generator got right before any
-    rendering or measuring."""
-    spec, novelty = cap.spec, cap.novelty[0] if cap.novelty else None
-    note = f"{cap.text!r} -> {_brief(scene)}"
-    if spec.setting is not None:
-        report.add("setting", scene.setting == spec.setting, novelty, note)
-    if spec.light is not None:
-        report.add("light", scene.light == spec.light, novelty, note)
-    lo = sum(min(g.counts) for g in spec.groups)
-    hi = min(4, sum(max(g.counts) for g in spec.groups))
-    report.add("count", lo <= len(scene.subjects) <= hi, novelty, note)
-    expected = _expected(spec)
-    for e, j in zip(expected, _assign(expected, scene.subjects), strict=True):
-        s = scene.subjects[j] if j is not None else None
-        kinds = e["kinds"]
-        if kinds is not None:
-            report.add("kind", s is not None and s.kind in kinds, novelty, note)  # type: ignore[operator]
-        if e["colour"] is not None:
-            report.add("colour", s is not None and s.colour == e["colour"], novelty, note)
-        effect = e["effect"]
-        if e["motion"] is not None and effect in (None, Effect.NONE):
-            report.add("motion", s is not None and s.motion == e["motion"], novelty, note)
-        if effect not in (None, Effect.NONE):
-            report.add("effect", s is not None and s.effect == effect, novelty, note)
 
 
 def _brief(scene: Scene) -> str:
@@ -212,7 +210,7 @@ def evaluate(
         frames, backgrounds, renderer = _render(scene, seed + i)
         needs_motion = any(g.spec.motion is not None for g in cap.spec.groups)
         reading = analyze_clip(frames, backgrounds, with_motion=needs_motion)
-        _check(report, cap, scene, frames, backgrounds, reading, renderer)
+        _check(report, cap, scene, _from_pixels(frames, backgrounds, reading, renderer))
         report.prompts += 1
         if (i + 1) % 25 == 0:
             log(f"evaluated {i + 1}/{n} prompts ({time.monotonic() - started:.0f}s)")
@@ -231,7 +229,8 @@ def evaluate_scenes(
     started = time.monotonic()
     for i in range(n):
         cap = caption(rng, held_out=True, rates=EVAL_RATES)
-        _check_scene(report, cap, sample_scene(cap.text, "", seed + i))
+        scene = sample_scene(cap.text, "", seed + i)
+        _check(report, cap, scene, _from_scene(scene))
         report.prompts += 1
     report.seconds = time.monotonic() - started
     return report

@@ -7,7 +7,7 @@ is (j + 0.5, i + 0.5), and a sprite of width w spans x in [0, w).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -81,15 +81,19 @@ def _overlap(layer: Layer, width: int, height: int) -> tuple[tuple[int, int, int
     return (ay0, ay1, ax0, ax1), rgba[ay0 - y0 : ay1 - y0, ax0 - x0 : ax1 - x0]
 
 
-def composite(canvas: F32, layers: Iterable[Layer]) -> F32:
-    """Draw premultiplied layers over ``canvas`` (H, W, 3) in z order, in place; returns it."""
-    height, width = canvas.shape[:2]
+def _placed(layers: Iterable[Layer], width: int, height: int) -> Iterator[tuple[tuple[slice, slice], F32]]:
+    """In z order, each layer's landing area on a (height, width) frame and its RGBA there."""
     for layer in sorted(layers, key=lambda la: la.z):
         hit = _overlap(layer, width, height)
-        if hit is None:
-            continue
-        (ay0, ay1, ax0, ax1), part = hit
-        dst = canvas[ay0:ay1, ax0:ax1]
+        if hit is not None:
+            (ay0, ay1, ax0, ax1), part = hit
+            yield (slice(ay0, ay1), slice(ax0, ax1)), part
+
+
+def composite(canvas: F32, layers: Iterable[Layer]) -> F32:
+    """Draw premultiplied layers over ``canvas`` (H, W, 3) in z order, in place; returns it."""
+    for area, part in _placed(layers, canvas.shape[1], canvas.shape[0]):
+        dst = canvas[area]
         dst *= 1.0 - part[..., 3:4]
         dst += part[..., :3]
     return canvas
@@ -339,13 +343,6 @@ def composite_u8(base: U8, layers: Iterable[Layer]) -> U8:
     """``base`` with the layers drawn over it, touching only the pixels under the layers: much
     cheaper than a whole-frame float composite when the layers are small."""
     out = base.copy()
-    height, width = out.shape[:2]
-    for layer in sorted(layers, key=lambda la: la.z):
-        hit = _overlap(layer, width, height)
-        if hit is None:
-            continue
-        (ay0, ay1, ax0, ax1), part = hit
-        dst = to_float(out[ay0:ay1, ax0:ax1])
-        dst = dst * (1.0 - part[..., 3:4]) + part[..., :3]
-        out[ay0:ay1, ax0:ax1] = to_uint8(dst)
+    for area, part in _placed(layers, out.shape[1], out.shape[0]):
+        out[area] = to_uint8(to_float(out[area]) * (1.0 - part[..., 3:4]) + part[..., :3])
     return out
