@@ -12,7 +12,7 @@ and effect timings), which is how the world's eval sees them.
 
 ``--world`` reproduces the world's eval: random multi-subject scenes
 (any motion, camera and setting), half the subjects with an effect, masks from the world's own
-analyzers; ``--track`` also passes each subject's known track to the classifier.
+analyzers; ``--track`` also passes each subject's known track, and its neighbours', to the classifier.
 
     python benchmarks/effect_accuracy.py [--quick] [--seed 7] [--noise 0] [--renderer] [--json feats.json]
     python benchmarks/effect_accuracy.py --world [--track] [--quick] [--seed 7]
@@ -133,7 +133,8 @@ def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effec
                 continue
             path = r.frame_track(k)
             j = int(np.argmin([(q.cx - path[0, 0]) ** 2 + (q.cy - path[0, 1]) ** 2 for q in reading.subjects]))
-            got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None)
+            others = [r.frame_track(q) for q in range(len(subjects)) if q != k] if with_track else []
+            got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None, others)
             what = f"{s.colour.value} {s.kind.value} {s.motion.value}, {scene.camera.value}, {len(subjects)} subjects"
             out.append((s.effect, got, what))
     return out
@@ -147,7 +148,8 @@ def main() -> None:
     ap.add_argument("--renderer", action="store_true")
     ap.add_argument("--moving", action="store_true", help="with --renderer: subjects walk left/right")
     ap.add_argument("--world", action="store_true")
-    ap.add_argument("--track", action="store_true", help="with --world: pass the subjects' tracks")
+    ap.add_argument("--track", action="store_true",
+                    help="with --world: pass the subjects' tracks (own and neighbours')")
     ap.add_argument("--json")
     args = ap.parse_args()
     effects = [e for e in Effect if e is not Effect.NONE]

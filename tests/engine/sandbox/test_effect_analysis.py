@@ -166,3 +166,69 @@ def test_a_wide_layered_cut_of_the_same_height_is_cake() -> None:
     cut = _features(area_end=1.62, height_end=1.0, width_end=2.26, width_max=2.21, recolour_end=0.46, stripes=0.1)
     assert decide(cut) is Effect.CAKE_IFY
     assert decide(replace(cut, stripes=0.0)) is not Effect.CAKE_IFY
+
+
+def test_a_small_narrower_lump_in_one_piece_is_deflated_even_if_it_reads_tall() -> None:
+    # Values from a deflated fish in the world's eval: the limp skin folds up and keeps some height.
+    limp = _features(area_end=0.29, height_end=0.77, width_end=0.61, pieces_end=1.0, top_rise_end=-0.42)
+    assert decide(limp) is Effect.DEFLATE
+    assert decide(replace(limp, area_end=0.55, pieces_end=4.0, width_end=1.9)) is Effect.CRUMBLE  # a heap of bits
+
+
+def test_half_torn_with_one_half_hidden_is_still_a_tear() -> None:
+    torn = _features(area_end=0.63, halves_gap=0.49, height_end=1.0, top_rise_end=-0.13, top_lost=1.0)
+    assert decide(torn) is Effect.TEAR
+    assert decide(replace(torn, halves_gap=0.0)) is not Effect.TEAR
+
+
+def test_nearly_all_new_colour_is_a_peel_even_when_a_neighbour_adds_area() -> None:
+    peeled = _features(area_end=1.65, height_end=1.24, width_end=1.08, recolour_end=0.75)
+    assert decide(peeled) is Effect.PEEL
+    assert decide(replace(peeled, recolour_end=0.1)) is Effect.INFLATE
+
+
+def test_lifted_a_little_less_but_still_up_is_levitating() -> None:
+    lifted = _features(area_end=1.18, height_end=1.18, rise_end=0.74, drop_end=-0.26, pieces_max=4.0)
+    assert decide(lifted) is Effect.LEVITATE
+    assert decide(replace(lifted, rise_end=0.1)) is not Effect.LEVITATE
+
+
+def _with_a_neighbour(effect: Effect) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A red box that stays where it is while the effect plays, and a blue ball that walks in from
+    the right and stops against it: frames, the box's frame-0 mask, its track and the ball's."""
+    from framecast.engine.sandbox.effects import apply_effect
+    from framecast.engine.sandbox.imaging.raster import composite, to_uint8
+    from framecast.engine.sandbox.scene import Layer
+
+    box, ball = make_sprite("box", "red", 40, 40), make_sprite("ball", "blue", 44, 44)
+    bg = make_background("grass", 144, 256)
+    frames, own, theirs = [], [], []
+    for i in range(24):
+        t = i / 23
+        layers = apply_effect(effect, box, 80.0, 100.0, min(max((t - 0.2) / 0.6, 0.0), 1.0), np.random.default_rng(3))
+        bx = 200.0 - 77.0 * min(t / 0.7, 1.0)  # ends against the box's right side
+        layers.append(Layer(ball, bx, 98.0, 2.0))
+        frames.append(to_uint8(composite(bg.copy(), layers)))
+        own.append((80.0, 100.0, 40.0))
+        theirs.append((bx, 98.0, 44.0))
+    mask = np.abs(frames[0].astype(int) - to_uint8(bg)).max(-1) > 30
+    mask[:, 150:] = False
+    return np.stack(frames), mask, np.asarray(own), np.asarray(theirs)
+
+
+@pytest.mark.parametrize("effect", [Effect.TEAR, Effect.MELT, Effect.SQUISH])
+def test_a_neighbour_walking_up_to_the_subject_is_not_part_of_its_effect(effect: Effect) -> None:
+    frames, mask, track, neighbour = _with_a_neighbour(effect)
+    bg = make_background("grass", 144, 256)
+    assert classify_effect(frames, mask, bg, track) is not effect  # the ball joins the box's foreground
+    assert classify_effect(frames, mask, bg, track, [neighbour]) is effect
+
+
+def test_a_neighbour_alone_makes_no_effect() -> None:
+    frames, mask, track, neighbour = _with_a_neighbour(Effect.NONE)
+    assert classify_effect(frames, mask, make_background("grass", 144, 256), track, [neighbour]) is Effect.NONE
+
+
+def test_a_subject_that_walks_out_of_the_picture_has_not_vanished() -> None:
+    frames, mask, track = _walking(Effect.NONE, step=9.0)  # from x=60 off the right edge by frame 22
+    assert classify_effect(frames, mask, make_background("grass", 144, 256), track) is Effect.NONE

@@ -65,3 +65,29 @@ def test_what_the_spec_pins_is_named_in_the_text(held_out: bool) -> None:
                         missing.append(f"{f}: {c.text}")
     assert total > 2000
     assert len(missing) <= total // 200, missing[:10]
+
+
+def test_two_subjects_are_also_written_side_by_side_and_the_verb_agrees_with_the_first() -> None:
+    rng = np.random.default_rng(4)
+    beside = there = 0
+    for _ in range(1500):
+        c = caption(rng)
+        low = c.text.lower()
+        if len(c.spec.groups) != 2 or not c.spans or not any(f" {p} " in low for p in ("next to", "beside")):
+            continue
+        beside += 1
+        # Both subjects keep their own words: the second's span starts after the preposition.
+        first, second = c.spans
+        assert first[1] <= second[0], c.text
+        if low.startswith("there "):
+            there += 1
+            one = c.spec.groups[0].counts == (1,)
+            assert low.startswith("there is " if one else "there are "), c.text
+    assert beside >= 20 and there >= 1
+
+
+def test_a_plural_subject_until_an_effect_reads_as_english() -> None:
+    rng = np.random.default_rng(2)
+    texts = [caption(rng).text.lower() for _ in range(3000)]
+    assert not [t for t in texts if " they be " in t]
+    assert [t for t in texts if " until they " in t or " before they " in t]

@@ -80,7 +80,8 @@ def test_captions_are_deterministic_per_seed() -> None:
 @pytest.mark.parametrize(("phrase", "form", "expected"), [
     ("roll to the left", "third", "rolls to the left"), ("go left", "third", "goes left"),
     ("run", "ing", "running"), ("move closer", "ing", "moving closer"), ("fly up", "third", "flies up"),
-    ("see", "ing", "seeing"), ("spin", "ing", "spinning"),
+    ("see", "ing", "seeing"), ("spin", "ing", "spinning"), ("be poked", "plural", "are poked"),
+    ("get poked", "plural", "get poked"),
 ])
 def test_conjugate(phrase: str, form: str, expected: str) -> None:
     assert w.conjugate(phrase, form) == expected

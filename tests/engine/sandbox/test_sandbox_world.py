@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.captions import caption
@@ -56,3 +57,14 @@ def test_tokens_round_trip() -> None:
         n = tk.length_for_count(len(scene.subjects))
         assert (tokens[n:] == -1).all()
         assert all(mask[p, tokens[p]] for p in range(n))
+
+
+@pytest.mark.xfail(strict=True, reason="known (issue 3 closing note): complete() draws each group's count greedily, "
+                                       "so 'a group of boxes' can take three places and crowd out a subject named "
+                                       "after it; fixing it changes the training scenes, so it waits for a retrain")
+def test_every_named_group_fits_when_their_smallest_counts_do() -> None:
+    spec = SceneSpec(groups=(Group(SubjectSpec(kinds=(Kind.TRIANGLE,)), (1,)),
+                             Group(SubjectSpec(kinds=(Kind.BOX,)), (2, 3)),
+                             Group(SubjectSpec(kinds=(Kind.DOG,)), (1,))))
+    kinds = [{s.kind for s in complete(spec, np.random.default_rng(seed)).subjects} for seed in range(20)]
+    assert all(k == {Kind.TRIANGLE, Kind.BOX, Kind.DOG} for k in kinds)

@@ -180,7 +180,7 @@ def _verb_phrase(wr: _Writer, spec: SubjectSpec, form: str, plural: bool) -> str
             link = wr.choice(["and then", "and", "then", "before it", "until it"])
             if link in ("before it", "until it"):
                 link = link[:-3] + " they" if plural else link
-                named = wr.note("effect", spec.effect, w.conjugate(effect, "base" if plural else "third"))
+                named = wr.note("effect", spec.effect, w.conjugate(effect, "plural" if plural else "third"))
             else:
                 named = wr.note("effect", spec.effect, w.conjugate(effect, form))
             parts.append(f"{link} {named}{timing}")
@@ -193,12 +193,21 @@ def _count_word(wr: _Writer, counts: tuple[int, ...]) -> str | None:
     return wr.pick(w.COUNT_WORDS[counts])
 
 
-def _join(items: list[str]) -> str:
+# Two subjects side by side, as people write them ("a box next to a cat"), or two clauses at once.
+_BESIDE = ("next to", "beside", "with", "alongside", "near", "together with")
+_MEANWHILE = ("while", "as", "and meanwhile")
+
+
+def _join(wr: _Writer, items: list[str], finite: bool) -> tuple[str, bool]:
+    """The subjects' phrases joined into one, and whether the first alone is the grammatical
+    subject (a preposition joined the rest to it: "there is a box next to two cats")."""
     if len(items) <= 1:
-        return "".join(items)
-    if len(items) == 2:
-        return f"{items[0]} and {items[1]}"
-    return ", ".join(items[:-1]) + f", and {items[-1]}"
+        return "".join(items), False
+    if len(items) == 2 and wr.chance(0.35):
+        link = wr.choice(_MEANWHILE if finite else _BESIDE)
+        return f"{items[0]} {link} {items[1]}", not finite
+    comma = "," if len(items) > 2 and wr.chance(0.6) else ""
+    return ", ".join(items[:-1]) + f"{comma} and {items[-1]}", False
 
 
 def _setting_phrase(wr: _Writer, spec: SceneSpec, light_inside: bool) -> str:
@@ -418,10 +427,12 @@ def _render(
     mains: list[str] = []
     ings: list[str] = []
     plural = len(spec.groups) > 1
+    first_plural = False
     for index, g in enumerate(spec.groups):
         wr.group = index
         count_word = _count_word(wr, g.counts)
         plural = plural or count_word is not None
+        first_plural = first_plural or (index == 0 and count_word is not None)
         np_ = _noun_phrase(wr, g.spec, g, count_word)
         vp = _verb_phrase(wr, g.spec, "third" if count_word is None else "base", count_word is not None)
         vp_ing = _verb_phrase(wr, g.spec, "ing", count_word is not None)
@@ -430,10 +441,13 @@ def _render(
     wr.group = -1
     cam = wr.note("camera", spec.camera, wr.pick(w.CAMERA[spec.camera])) if spec.camera is not None else ""
     where = _where(wr, spec)
+    main, _ = _join(wr, mains, finite=True)
+    ing, first_alone = _join(wr, ings, finite=False)
     fill = {
-        "main": _join(mains), "ing": _join(ings), "where": where, "cam": cam,
+        "main": main, "ing": ing, "where": where, "cam": cam,
         "cam_sentence": f" {_cap(cam)}." if cam else "", "cam_comma": f", {cam}" if cam else "",
-        "be": "are" if plural else "is", "style": wr.choice(w.STYLE_WORDS), "distractor": wr.choice(w.DISTRACTORS),
+        "be": "are" if (first_plural if first_alone else plural) else "is",
+        "style": wr.choice(w.STYLE_WORDS), "distractor": wr.choice(w.DISTRACTORS),
     }
     if not cam:
         frame = frame.replace(", {cam}", "").replace("; {cam}", "").replace(" while {cam}", "")

@@ -80,17 +80,20 @@ def _render(scene: Scene, seed: int) -> tuple[np.ndarray, np.ndarray, SceneRende
     return (*render_for_analysis(renderer), renderer)
 
 
-def _track_of(renderer: SceneRenderer, reading: ClipReading, j: int) -> np.ndarray | None:
-    """The path of the drawn subject that read subject ``j`` stands for: the one starting nearest it.
+def _tracks_for(renderer: SceneRenderer, reading: ClipReading, j: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """The path of the drawn subject that read subject ``j`` stands for (the one starting nearest
+    it), and the paths of all the others.
 
-    The path says where the subject goes (so the effect analyzer can follow walks, bounces and the
-    camera), never which effect it shows: that is still read from the pixels.
+    The paths say where the subjects go (so the effect analyzer can follow walks, bounces and the
+    camera, and tell a neighbour passing by from the subject), never which effect one shows: that
+    is still read from the pixels.
     """
     if not renderer.scene.subjects:
-        return None
+        return None, []
     r = reading.subjects[j]
     tracks = [renderer.frame_track(k) for k in range(len(renderer.scene.subjects))]
-    return min(tracks, key=lambda t: (t[0, 0] - r.cx) ** 2 + (t[0, 1] - r.cy) ** 2)
+    own = min(range(len(tracks)), key=lambda k: (tracks[k][0, 0] - r.cx) ** 2 + (tracks[k][0, 1] - r.cy) ** 2)
+    return tracks[own], tracks[:own] + tracks[own + 1 :]
 
 
 def _expected(spec: SceneSpec) -> list[dict[str, object]]:
@@ -149,7 +152,7 @@ def _from_pixels(frames: np.ndarray, backgrounds: np.ndarray, reading: ClipReadi
     return _Observed(
         reading.setting, reading.light, reading.subjects,
         motion=lambda j: reading.motions[j] if reading.motions else None,
-        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, _track_of(renderer, reading, j)),
+        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(renderer, reading, j)),
     )
 
 
@@ -272,7 +275,8 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
                            note=f"{s.motion.value} read {reading.motions[j].value} "
                                 f"({scene.camera.value}, {s.kind.value})")
             else:
-                got = classify_effect(frames, reading.masks[j], backgrounds, path)
+                others = [renderer.frame_track(q) for q in range(len(scene.subjects)) if q != k]
+                got = classify_effect(frames, reading.masks[j], backgrounds, path, others)
                 report.add("effect", got == s.effect, note=f"{s.effect.value} read {got.value} ({s.kind.value})")
         report.prompts += 1
         if (i + 1) % 25 == 0:

@@ -65,7 +65,7 @@ training caption contains; the evaluation uses only prompts with at least one of
 **Training run.** `framecast sandbox train --seed {seed} --minutes {minutes:g}` on {threads} CPU thread(s):
 {steps} steps of {batch} in {train_minutes:.1f} minutes (caption embedding included); final training loss
 {final_loss:.3f}, held-out caption loss {validation_loss:.3f} (token cross-entropy; the floor is the
-entropy of what captions leave open). torch {torch}. The loss curve is `loss_curve.csv`:
+entropy of what captions leave open). torch {torch}.{timing_note} The loss curve is `loss_curve.csv`:
 
 {curve}
 """
@@ -103,13 +103,18 @@ _LIMITS = """## Limits
   and gets colours right only about 80 % of the time: "ruby", "lemon", "emerald", "ivory", "ebony",
   "purplish" sit nearer other colours (or no colour) than their own. The generator cannot read
   more out of the embeddings than they hold; a larger text encoder is the fix, not more training.
-- At most four subjects; "a crowd" is four. Two subjects in a list or in clauses ("a red ball and a
-  blue dog", "an orange box falls while a purple ring spins") come out right; joined by a
-  preposition no caption uses ("a green box next to a white cat", "a ball with a dog") the second
-  is often dropped, and of three in a list the middle one sometimes takes the last one's colour.
-- Effects named with held-out verbs are often missed, and the effect analyzer itself reads only
-  about two effects in three correctly on known scenes (subjects lost in fog or snow, or merged
-  with a neighbour), so the effect row is part model, part measurement.
+- At most four subjects; "a crowd" is four. Two subjects in a list, in clauses or side by side ("a
+  red ball and a blue dog", "an orange box falls while a purple ring spins", "a green box next to a
+  white cat") come out right; "a person with a dog" often reads the dog's words as the person's and
+  drops the dog, and of three in a list the middle one often takes the last one's colour.
+- A prompt whose first group may be several ("a group of boxes, a pyramid and a beagle") can lose a
+  subject named after it: the world's scene completion draws each group's count in turn, so the
+  boxes may take three of the four places. About 1 % of training captions are affected; the fix
+  changes the training scenes, so it comes with the next retrain.
+- Effects named with held-out verbs are often missed, and the effect analyzer itself misreads about
+  one effect in four on known scenes (a poking finger hidden behind a neighbour, subjects lost in
+  fog or snow, a bird's wing pose), so the effect row is part model, part measurement. The motion
+  reader, too, mistakes growing, shrinking and moving away for each other under a zooming camera.
 - Subjects are flat cartoon sprites; lighting tints them but casts only contact shadows.
 - Deterministic for a given seed, prompt and negative prompt on the same machine and torch build.
 """
@@ -150,6 +155,7 @@ def write_model_card(weights_dir: Path, guidance: float = 3.0) -> Path:
         torch=training.get("torch", "?"), curve=_curve(weights_dir / "loss_curve.csv"),
         input_dropout=config.get("input_dropout", 0.0), binding_weight=config.get("binding_weight", 0.0),
         word_weight=config.get("word_weight", 0.0),
+        timing_note=f" {training['timing_note']}" if training.get("timing_note") else "",
     )
     evaluation_path = weights_dir / "evaluation.json"
     if evaluation_path.is_file():

@@ -402,10 +402,13 @@ _NO_DOUBLE = {"plummet", "scamper"}
 
 
 def conjugate(phrase: str, form: str) -> str:
-    """Inflect the first word of a base-form verb phrase: form is 'base', 'third' or 'ing'."""
+    """Inflect the first word of a base-form verb phrase: form is 'base', 'plural' (present, as in
+    "they are"), 'third' or 'ing'."""
     verb, sep, rest = phrase.partition(" ")
     if form == "base":
         return phrase
+    if form == "plural":
+        return ("are" if verb == "be" else verb) + sep + rest
     if form == "third":
         if verb in _IRREGULAR_THIRD:
             out = _IRREGULAR_THIRD[verb]

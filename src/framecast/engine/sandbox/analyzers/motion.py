@@ -280,7 +280,8 @@ def classify_motion(
     la, lb = _theil_sen(idx, np.log(np.maximum(track.areas[idx], 1.0)))
     area0, area1 = np.exp(la + lb * start), np.exp(la + lb * end)
     by_area = float(np.sqrt(area1 / max(area0, 1.0)))
-    by_height = float((bottom1 - top1) / max(bottom0 - top0, 1.0))
+    # (A straight-line fit can carry a vanishing subject's height below zero by the last frame.)
+    by_height = float(max(bottom1 - top1, 0.5) / max(bottom0 - top0, 1.0))
     # Turning (an orbit) narrows a body and spinning changes its box; growth changes both.
     ratio = by_area if abs(np.log(by_area)) < abs(np.log(by_height)) else by_height
     if ratio > 1.18 or ratio < 1 / 1.18:
