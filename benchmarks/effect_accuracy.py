@@ -128,12 +128,13 @@ def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effec
         r = SceneRenderer(scene, w, h, fps, frames_n, i)
         frames, bgs = render_for_analysis(r)
         reading = analyze_clip(frames, bgs)
+        tracks = [r.frame_track(q) for q in range(len(subjects))]
         for k, s in enumerate(scene.subjects):
             if s.effect is Effect.NONE or not reading.subjects:
                 continue
-            path = r.frame_track(k)
+            path = tracks[k]
             j = int(np.argmin([(q.cx - path[0, 0]) ** 2 + (q.cy - path[0, 1]) ** 2 for q in reading.subjects]))
-            others = [r.frame_track(q) for q in range(len(subjects)) if q != k] if with_track else []
+            others = tracks[:k] + tracks[k + 1 :] if with_track else []
             got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None, others)
             what = f"{s.colour.value} {s.kind.value} {s.motion.value}, {scene.camera.value}, {len(subjects)} subjects"
             out.append((s.effect, got, what))

@@ -169,6 +169,7 @@ def effect_features(
         tr = np.asarray(track, np.float64).reshape(t_n, -1)
         size = tr[:, 2] if tr.shape[1] > 2 else np.ones(t_n)
         path = np.stack([tr[:, 0] - tr[0, 0], tr[:, 1] - tr[0, 1], size / max(float(size[0]), 1e-6)], 1)
+    others_paths = [np.asarray(nb, np.float64).reshape(t_n, -1) for nb in neighbours]
     ax, ay = (left + right) / 2, (top + bot) / 2
     # The region of interest: where any effect can take the subject (explosions reach ~3 sizes).
     y0, y1 = top - int(2.5 * sh), bot + int(1.0 * sh)
@@ -198,15 +199,15 @@ def effect_features(
     if in_view.size and in_view[0] >= 2:
         vid, bg, inside = vid[: in_view[0]], bg[: in_view[0]], inside[: in_view[0]]
         boxes = boxes[: in_view[0]]
-        neighbours = [np.asarray(nb, np.float64).reshape(t_n, -1)[: in_view[0]] for nb in neighbours]
+        others_paths = [p[: in_view[0]] for p in others_paths]
     diff = np.abs(vid - bg).max(-1)
     contrast = float(np.median(diff[0][m0]))
     thr = float(np.clip(0.45 * contrast, 0.035, 0.12))
     fg = (diff > thr) & inside
-    if len(neighbours):
+    if others_paths:
         # A finger reaching past a neighbour to poke the subject is the subject's effect all the same.
         finger = _near(vid, _SKIN, 0.16)
-        fg &= ~(_neighbour_cover(neighbours, boxes, fg.shape[1:], f, m0, fg[0]) & ~finger)
+        fg &= ~(_neighbour_cover(others_paths, boxes, fg.shape[1:], f, m0, fg[0]) & ~finger)
     # What differs from the background in frame 0 outside the subject is its shadow (or another
     # thing in the scene): while it stays as it was, it is not part of what the effect does.
     others = fg[0] & ~dilate(m0, 1)
@@ -217,7 +218,7 @@ def effect_features(
 
 
 def _neighbour_cover(
-    neighbours: Sequence[npt.ArrayLike],
+    neighbours: list[npt.NDArray[np.float64]],
     boxes: list[tuple[float, float, float, float]],
     grid_shape: tuple[int, ...],
     f: int,
@@ -227,18 +228,17 @@ def _neighbour_cover(
     """Where, on the subject-following grid of each frame, the other subjects are, outside the
     subject's own place. A neighbour's first-frame extent is its foreground nearest its track's
     start (or a box of its size, where it is outside the region); it then moves and scales with
-    its track."""
+    its track (rows of centre x, centre y and, optionally, size, one per frame)."""
     gh, gw = int(grid_shape[0]), int(grid_shape[1])
     t_n = len(boxes)
     rows, cols = np.flatnonzero(m0.any(1)), np.flatnonzero(m0.any(0))
     own = dilate(m0, max(1, round(0.12 * max(int(rows[-1] - rows[0]), int(cols[-1] - cols[0])) + 1)))
     # Frame coordinates of the grid's cell centres, per frame.
-    gx = np.stack([b[0] + (np.arange(gw) + 0.5) * f * (b[2] - b[0]) / (gw * f) for b in boxes])
-    gy = np.stack([b[1] + (np.arange(gh) + 0.5) * f * (b[3] - b[1]) / (gh * f) for b in boxes])
+    gx = np.stack([b[0] + (np.arange(gw) + 0.5) * (b[2] - b[0]) / gw for b in boxes])
+    gy = np.stack([b[1] + (np.arange(gh) + 0.5) * (b[3] - b[1]) / gh for b in boxes])
     lab, n = label(fg0 & ~own)
     cover = np.zeros((t_n, gh, gw), bool)
-    for nb in neighbours:
-        tr = np.asarray(nb, np.float64).reshape(t_n, -1)
+    for tr in neighbours:
         size0 = float(tr[0, 2]) if tr.shape[1] > 2 else 0.0
         scale = tr[:, 2] / max(size0, 1e-6) if tr.shape[1] > 2 else np.ones(t_n)
         half = 0.75 * size0

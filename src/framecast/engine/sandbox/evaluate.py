@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -80,20 +80,23 @@ def _render(scene: Scene, seed: int) -> tuple[np.ndarray, np.ndarray, SceneRende
     return (*render_for_analysis(renderer), renderer)
 
 
-def _tracks_for(renderer: SceneRenderer, reading: ClipReading, j: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
-    """The path of the drawn subject that read subject ``j`` stands for (the one starting nearest
-    it), and the paths of all the others.
+def _tracks_for(tracks: list[np.ndarray], reading: ClipReading, j: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """Of the drawn subjects' paths, the one read subject ``j`` stands for (the one starting nearest
+    it), and all the others.
 
     The paths say where the subjects go (so the effect analyzer can follow walks, bounces and the
     camera, and tell a neighbour passing by from the subject), never which effect one shows: that
     is still read from the pixels.
     """
-    if not renderer.scene.subjects:
+    if not tracks:
         return None, []
     r = reading.subjects[j]
-    tracks = [renderer.frame_track(k) for k in range(len(renderer.scene.subjects))]
     own = min(range(len(tracks)), key=lambda k: (tracks[k][0, 0] - r.cx) ** 2 + (tracks[k][0, 1] - r.cy) ** 2)
     return tracks[own], tracks[:own] + tracks[own + 1 :]
+
+
+def _tracks(renderer: SceneRenderer) -> list[np.ndarray]:
+    return [renderer.frame_track(k) for k in range(len(renderer.scene.subjects))]
 
 
 def _expected(spec: SceneSpec) -> list[dict[str, object]]:
@@ -149,10 +152,11 @@ def _from_pixels(frames: np.ndarray, backgrounds: np.ndarray, reading: ClipReadi
                  renderer: SceneRenderer) -> _Observed:
     from framecast.engine.sandbox.effect_analysis import classify_effect
 
+    tracks = _tracks(renderer)
     return _Observed(
         reading.setting, reading.light, reading.subjects,
         motion=lambda j: reading.motions[j] if reading.motions else None,
-        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(renderer, reading, j)),
+        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(tracks, reading, j)),
     )
 
 
@@ -199,17 +203,23 @@ def _brief(scene: Scene) -> str:
     return f"{scene.setting.value}/{scene.light.value}/{scene.camera.value}: {subjects}"
 
 
+def _held_out(sample_scene: Callable[[str, str, int], Scene], n: int, seed: int
+              ) -> Iterator[tuple[int, Caption, Scene]]:
+    """The held-out prompts both evaluations share, each with the scene sampled for it (seed + i)."""
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        cap = caption(rng, held_out=True, rates=EVAL_RATES)
+        yield i, cap, sample_scene(cap.text, "", seed + i)
+
+
 def evaluate(
     sample_scene: Callable[[str, str, int], Scene], n: int = 300, seed: int = 2024,
     log: Callable[[str], None] = print,
 ) -> EvalReport:
     """Accuracy on ``n`` held-out prompts, measured from the rendered pixels."""
-    rng = np.random.default_rng(seed)
     report = EvalReport("held-out prompts")
     started = time.monotonic()
-    for i in range(n):
-        cap = caption(rng, held_out=True, rates=EVAL_RATES)
-        scene = sample_scene(cap.text, "", seed + i)
+    for i, cap, scene in _held_out(sample_scene, n, seed):
         frames, backgrounds, renderer = _render(scene, seed + i)
         needs_motion = any(g.spec.motion is not None for g in cap.spec.groups)
         reading = analyze_clip(frames, backgrounds, with_motion=needs_motion)
@@ -227,12 +237,9 @@ def evaluate_scenes(
     """The generator alone on the same held-out prompts as :func:`evaluate` (same seed, same
     prompts, same scenes): each sampled scene checked against what its prompt pins, no pixels.
     Seconds instead of minutes, and it separates the model's misses from the analyzers'."""
-    rng = np.random.default_rng(seed)
     report = EvalReport("held-out prompts, sampled scenes")
     started = time.monotonic()
-    for i in range(n):
-        cap = caption(rng, held_out=True, rates=EVAL_RATES)
-        scene = sample_scene(cap.text, "", seed + i)
+    for _, cap, scene in _held_out(sample_scene, n, seed):
         _check(report, cap, scene, _from_scene(scene))
         report.prompts += 1
     report.seconds = time.monotonic() - started
@@ -261,10 +268,9 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
         report.add("setting", reading.setting == scene.setting)
         report.add("light", reading.light == scene.light)
         report.add("count", reading.count == len(scene.subjects), note=f"{reading.count} vs {_brief(scene)}")
-        for k, s in enumerate(scene.subjects):
-            path = renderer.frame_track(k)
-            if not reading.subjects:
-                continue
+        tracks = _tracks(renderer)
+        for k, s in enumerate(scene.subjects if reading.subjects else ()):
+            path = tracks[k]
             j = int(np.argmin([(r.cx - path[0, 0]) ** 2 + (r.cy - path[0, 1]) ** 2 for r in reading.subjects]))
             r = reading.subjects[j]
             report.add("kind", r.kind == s.kind, note=f"{s.kind.value} read {r.kind.value}")
@@ -275,8 +281,7 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
                            note=f"{s.motion.value} read {reading.motions[j].value} "
                                 f"({scene.camera.value}, {s.kind.value})")
             else:
-                others = [renderer.frame_track(q) for q in range(len(scene.subjects)) if q != k]
-                got = classify_effect(frames, reading.masks[j], backgrounds, path, others)
+                got = classify_effect(frames, reading.masks[j], backgrounds, path, tracks[:k] + tracks[k + 1 :])
                 report.add("effect", got == s.effect, note=f"{s.effect.value} read {got.value} ({s.kind.value})")
         report.prompts += 1
         if (i + 1) % 25 == 0:
