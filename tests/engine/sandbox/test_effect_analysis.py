@@ -193,6 +193,16 @@ def test_lifted_a_little_less_but_still_up_is_levitating() -> None:
     assert decide(replace(lifted, rise_end=0.1)) is not Effect.LEVITATE
 
 
+def test_a_narrow_figure_gone_under_a_wide_cloth_is_ta_da_not_an_explosion() -> None:
+    # Values from a person in the world's scenes: the cloth spreads nearly three person-widths.
+    vanished = _features(area_end=0.0, area_max=4.96, height_end=0.0, width_end=0.0, width_max=2.67,
+                         spread_max=2.67, pieces_max=7.0, pieces_end=0.0, cloth_max=2.86, flash_max=0.01)
+    assert decide(vanished) is Effect.TA_DA
+    # The same spread of debris with no cloth, or with a flash, is an explosion.
+    assert decide(replace(vanished, cloth_max=0.05)) is Effect.EXPLODE
+    assert decide(replace(vanished, flash_max=0.2)) is Effect.EXPLODE
+
+
 def _with_a_neighbour(effect: Effect) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A red box that stays where it is while the effect plays, and a blue ball that walks in from
     the right and stops against it: frames, the box's frame-0 mask, its track and the ball's."""

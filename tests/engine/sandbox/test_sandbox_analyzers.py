@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from framecast.engine.sandbox.analyzers import analyze_clip
+from framecast.engine.sandbox.analyzers.motion import Track, classify_motion
 from framecast.engine.sandbox.analyzers.segment import components, fill_holes
 from framecast.engine.sandbox.scene import (
     Camera,
@@ -62,3 +63,37 @@ def test_reads_motion_through_the_camera(motion: Motion, camera: Camera) -> None
     reading = analyze_clip(frames, backgrounds)
     assert reading.count == 1
     assert reading.motions[0] is motion
+
+
+def _track(scale_end: float, dx_end: float, t_n: int = 40, h: int = 270, w: int = 480) -> Track:
+    """A subject's camera-corrected box: 40 px tall at (200, 150), scaled about its centre and
+    moved right by ``dx_end`` of the width over the clip."""
+    u = np.linspace(0.0, 1.0, t_n)
+    height = 40 * scale_end**u
+    cx = 200 + dx_end * w * u
+    boxes = np.stack([150 - height / 2, 150 + height / 2, cx, np.full(t_n, 150.0)], -1)
+    return Track(boxes, height**2, [], np.ones(t_n, bool))
+
+
+def test_a_size_change_that_cannot_explain_the_travel_is_not_read_as_growth() -> None:
+    frames = np.zeros((40, 270, 480, 3), np.uint8)
+    # A bird flapping across a zoom: its outline reads 20 % smaller, but it travels a quarter of the
+    # width, further than any scaling about a point in the picture would carry it.
+    assert classify_motion(frames, _track(0.8, 0.25), 270, 480) is Motion.RIGHT
+    assert classify_motion(frames, _track(1.3, -0.3), 270, 480) is Motion.LEFT
+    # The same change of size in place is a shrink or a growth.
+    assert classify_motion(frames, _track(0.6, 0.0), 270, 480) is Motion.SHRINK
+    assert classify_motion(frames, _track(1.6, 0.0), 270, 480) is Motion.GROW
+
+
+def test_a_subject_standing_still_is_not_read_as_spinning() -> None:
+    # The rotation search compared grids a pixel apart, which a small turn matched better than none:
+    # this cat, whose frames never change, read as spinning.
+    scene = Scene(Setting.NIGHT_SKY, Light.COOL, Camera.STATIC, (
+        Subject(Kind.CAT, Colour.ORANGE, Size.MEDIUM, Column.LEFT, Row.LOW, Motion.STILL),
+        Subject(Kind.STAR, Colour.ORANGE, Size.MEDIUM, Column.RIGHT, Row.MID, Motion.STILL),
+    ))
+    frames, backgrounds = render(scene, frames=16)
+    reading = analyze_clip(frames, backgrounds)
+    assert sorted(r.kind for r in reading.subjects) == sorted([Kind.CAT, Kind.STAR])
+    assert reading.motions == [Motion.STILL, Motion.STILL]

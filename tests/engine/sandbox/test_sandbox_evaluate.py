@@ -9,7 +9,7 @@ from framecast.engine.sandbox.captions import EVAL_RATES, caption
 from framecast.engine.sandbox.cli import sandbox
 from framecast.engine.sandbox.evaluate import ATTRIBUTES, evaluate, evaluate_scenes, validate_analyzers
 from framecast.engine.sandbox.scene import Colour, Scene
-from framecast.engine.sandbox.world import Group, complete
+from framecast.engine.sandbox.world import complete
 
 from .sandbox_support import shipped_pipeline
 
@@ -27,11 +27,7 @@ def test_scene_evaluation_scores_what_the_sampler_gets_right_and_wrong() -> None
     specs = {c.text: c.spec for c in (caption(rng, held_out=True, rates=EVAL_RATES) for _ in range(40))}
 
     def faithful(text: str, negative: str, seed: int) -> Scene:
-        # Each group at its smallest count, so every named subject fits in the scene (see
-        # test_sandbox_world for the greedy count that can crowd a later group out).
-        spec = specs[text]
-        least = replace(spec, groups=tuple(Group(g.spec, (min(g.counts),)) for g in spec.groups))
-        return complete(least, np.random.default_rng(seed))
+        return complete(specs[text], np.random.default_rng(seed))
 
     def colour_blind(text: str, negative: str, seed: int) -> Scene:
         scene = faithful(text, negative, seed)

@@ -575,6 +575,10 @@ def decide(f: EffectFeatures) -> Effect:
     --track``, seeds 11 and 12; the model card's check on known scenes uses seed 7).
     """
     if f.area_end < 0.08:  # the subject is gone
+        # Under a cloth as large as itself, without a flash: a narrow figure's cloth spreads as
+        # wide as an explosion's debris, but debris never covers the subject's size in one colour.
+        if f.cloth_max >= 0.8 and f.flash_max < 0.1:
+            return Effect.TA_DA
         if f.spread_max >= 2.4 or f.flash_max >= 0.1:
             return Effect.EXPLODE
         if f.cloth_max >= 0.4 or f.area_max >= 1.4:
