@@ -235,16 +235,26 @@ def _rotation_step(
     return float(best), errors[0] / max(errors[best], 1e-3)
 
 
+def _soften(frame: npt.NDArray[np.uint8]) -> F32:
+    """A 3x3 box blur. Any turn resamples the body's outline onto a rotated grid and pays for it at
+    sharp edges, which no turn does; softened edges cost less, so a faint turning pattern (a ring's
+    light band, a bird's wing) can still win over standing still."""
+    x = frame.astype(np.float32)
+    for axis in (0, 1):
+        x = (np.roll(x, 1, axis) + x + np.roll(x, -1, axis)) / np.float32(3)
+    return x
+
+
 def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArray[np.float64] | None) -> bool:
     """A spin turns the body by a steady angle from frame to frame, always the same way; flapping
     wings or swinging legs change the picture without a consistent turn."""
     steps: list[tuple[float, float]] = []
+    soft: dict[int, F32] = {}
     for t in range(1, min(len(frames), 13)):
         if not (track.found[t] and track.found[t - 1]):
             continue
         zoom = float(camera[t][0] / camera[t - 1][0]) if camera is not None else 1.0
-        a = frames[t - 1].astype(np.float32)
-        b = frames[t].astype(np.float32)
+        a, b = (soft.setdefault(k, _soften(frames[k])) for k in (t - 1, t))
         steps.append(_rotation_step(a, track.masks[t - 1], b, track.masks[t], zoom))
     if len(steps) < 3:
         return False
