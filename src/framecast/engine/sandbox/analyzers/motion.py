@@ -302,7 +302,7 @@ def classify_motion(
     # a flapping bird whose outline shrinks) is moving across, not growing or receding.
     anchor_x = (cx1 - ratio * cx0) / (1 - ratio) / width if abs(ratio - 1) > 1e-6 else 0.5
     if (ratio > 1.18 or ratio < 1 / 1.18) and -0.15 <= anchor_x <= 1.15:
-        # The fixed point of a scaling from the start box to the end box.
+        # The same fixed point, up and down.
         anchor = (top1 - ratio * top0) / (1 - ratio)
         body = bottom0 - top0
         rel = (anchor - top0) / max(body, 1.0)
