@@ -106,8 +106,8 @@ _LIMITS = """## Limits
 - At most four subjects; "a crowd" is four. Two subjects in a list, in clauses or side by side ("a
   red ball and a blue dog", "an orange box falls while a purple ring spins", "a green box next to a
   white cat") both keep their own colour and kind in about 80 % of samples; otherwise the second
-  takes the first one's colour (this weights' "a red ball and a blue dog" has a red dog on seeds 0
-  and 2) or, most often after "next to", is left out. Of three in a list, all three come out right
+  takes the first one's colour (with these weights, "a red ball and a blue dog" has a red dog on
+  seeds 0 and 2) or, most often after "next to", is left out. Of three in a list, all three come out right
   in fewer than a third of samples.
 - Effects named with held-out verbs are often missed, and the effect analyzer itself misreads about
   one effect in four on known scenes (a poking finger hidden behind a neighbour, subjects lost in
