@@ -5,7 +5,7 @@ import pytest
 
 from framecast.engine.sandbox.analyzers import analyze_clip
 from framecast.engine.sandbox.analyzers.motion import Track, classify_motion
-from framecast.engine.sandbox.analyzers.segment import components, fill_holes
+from framecast.engine.sandbox.analyzers.segment import components, fill_holes, grouped_components
 from framecast.engine.sandbox.scene import (
     Camera,
     Colour,
@@ -105,3 +105,25 @@ def test_a_ring_turning_its_light_band_is_read_as_spinning() -> None:
     subject = Subject(Kind.RING, Colour.RED, Size.MEDIUM, Column.CENTER, Row.MID, Motion.SPIN, speed=Speed.NORMAL)
     frames, backgrounds = render(Scene(Setting.GRASS_FIELD, Light.NEUTRAL, Camera.STATIC, (subject,)), frames=16)
     assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
+
+
+def test_pieces_a_seam_apart_are_one_subject() -> None:
+    mask = np.zeros((30, 60), bool)
+    mask[5:20, 5:15] = True
+    mask[5:20, 18:25] = True  # three pixels of background between: one subject cut by a seam
+    mask[5:20, 40:50] = True  # fifteen pixels away: another subject
+    pieces = grouped_components(mask, min_area=10)
+    assert [int(p.sum()) for p in pieces] == [255, 150]
+    assert not (pieces[0] & ~mask).any()  # the seam itself is not added
+
+
+def test_a_grey_dog_on_a_grey_street_counts_once() -> None:
+    # Its grey coat darkens the street evenly, like a shadow, so a seam of it dropped out of the
+    # foreground and the dog counted as three subjects.
+    scene = Scene(Setting.CITY_STREET, Light.BRIGHT, Camera.STATIC, (
+        Subject(Kind.STAR, Colour.PURPLE, Size.MEDIUM, Column.FAR_LEFT, Row.LOW),
+        Subject(Kind.STAR, Colour.BLUE, Size.LARGE, Column.RIGHT, Row.LOW),
+        Subject(Kind.DOG, Colour.GREY, Size.LARGE, Column.CENTER, Row.LOW),
+    ))
+    frames, backgrounds = render(scene, frames=2, seed=213)
+    assert analyze_clip(frames, backgrounds, with_motion=False).count == 3

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox.analyzers.motion import Track, classify_motion, estimate_camera, track_subject
-from framecast.engine.sandbox.analyzers.segment import Mask, components, foreground
+from framecast.engine.sandbox.analyzers.segment import Mask, foreground, grouped_components
 from framecast.engine.sandbox.analyzers.setting import classify_setting
 from framecast.engine.sandbox.analyzers.subjects import SubjectReading, classify_colour, classify_kind, read_subject
 from framecast.engine.sandbox.scene import Light, Motion, Setting
@@ -56,7 +56,7 @@ def analyze_clip(
         foreground(frames[0], backgrounds[0])
     ]
     min_area = max(12, int(MIN_AREA_FRACTION * h * w))
-    masks = components(fgs[0], min_area)
+    masks = grouped_components(fgs[0], min_area)
     covered = np.logical_or.reduce(masks) if masks else np.zeros((h, w), bool)
     setting, light = classify_setting(frames[0], covered)
     subjects = [read_subject(frames[0], m, light) for m in masks]
