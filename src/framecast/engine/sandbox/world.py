@@ -230,9 +230,10 @@ def complete(spec: SceneSpec, rng: np.random.Generator, groups_out: list[int] | 
         budget = MAX_SUBJECTS
         # Each group leaves room for the smallest count of every group named after it, so "a group of
         # boxes and a dog" never lets the boxes take the dog's place.
-        reserved = [sum(min(g.counts) for g in spec.groups[i + 1:]) for i in range(len(spec.groups))]
+        reserved = sum(min(g.counts) for g in spec.groups)
         for index, group in enumerate(spec.groups):
-            room = budget - reserved[index]
+            reserved -= min(group.counts)
+            room = budget - reserved
             counts = [c for c in group.counts if c <= room] or [min(group.counts)]
             n = min(_uniform(rng, counts), budget)
             specs.extend([group.spec] * n)
