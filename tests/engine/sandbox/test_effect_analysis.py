@@ -242,3 +242,35 @@ def test_a_neighbour_alone_makes_no_effect() -> None:
 def test_a_subject_that_walks_out_of_the_picture_has_not_vanished() -> None:
     frames, mask, track = _walking(Effect.NONE, step=9.0)  # from x=60 off the right edge by frame 22
     assert classify_effect(frames, mask, make_background("grass", 144, 256), track) is Effect.NONE
+
+
+def _grey_box_on_grey(effect: Effect) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A grey box on a lighter grey floor, with a near-black band across its middle: the grey is the
+    floor evenly darkened, as a shadow would be. Frames, frame-0 mask, background, track."""
+    background = np.full((144, 256, 3), 150 / 255, np.float32)
+    sprite = np.ones((40, 40, 4), np.float32)
+    sprite[..., :3] = 105 / 255
+    sprite[16:30, :, :3] = 30 / 255
+    frames, mask = render_effect(effect, sprite, background, cx=128.0, ground=120.0)
+    track = np.tile([128.0, 100.0, 40.0], (len(frames), 1))
+    return frames, mask, background, track
+
+
+@pytest.mark.parametrize("effect", [Effect.DECAPITATE, Effect.TEAR])
+def test_a_grey_body_that_looks_like_its_own_shadow_is_measured_whole(effect: Effect) -> None:
+    # Only the dark band differs from the floor by more than a shadow would: the effect is still
+    # read on the whole body, not on the band.
+    frames, mask, background, track = _grey_box_on_grey(effect)
+    assert classify_effect(frames, mask, background, track) is effect
+    assert classify_effect(frames, mask, background) is effect
+
+
+def test_pieces_nearer_a_neighbour_are_left_out_and_the_rest_kept_together() -> None:
+    from framecast.engine.sandbox.effect_analysis import _own_part
+
+    parts = [np.zeros((20, 40), bool) for _ in range(3)]
+    parts[0][2:8, 2:10] = True  # the subject's top
+    parts[1][12:18, 2:10] = True  # its bottom, cut off by a shade-like seam
+    parts[2][5:15, 28:38] = True  # the neighbour, joined by a shadow
+    own = _own_part(parts, [np.array([6.0, 10.0]), np.array([33.0, 10.0])])
+    assert np.array_equal(own, parts[0] | parts[1])

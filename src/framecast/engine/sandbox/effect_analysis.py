@@ -94,9 +94,8 @@ def classify_effect(
     path = None if track is None else np.asarray(track, np.float64).reshape(len(frames), -1)
     parts = _bodies(mask, frames[0], bg0)
     if path is not None and len(parts) > 1:
-        ys, xs = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
-        d = [float(((xs[p] - path[0, 0]) ** 2 + (ys[p] - path[0, 1]) ** 2).min()) for p in parts]
-        parts = [parts[int(np.argmin(d))]]
+        starts = [path[0]] + [np.asarray(n, np.float64).reshape(len(frames), -1)[0] for n in neighbours]
+        parts = [_own_part(parts, starts)]
     best, best_change = Effect.NONE, -1.0
     for part in parts:
         f = effect_features(frames, part, background, path, neighbours)
@@ -107,6 +106,23 @@ def classify_effect(
         if change > best_change:
             best, best_change = got, change
     return best
+
+
+def _own_part(parts: list[Mask], starts: Sequence[npt.NDArray[np.float64]]) -> Mask:
+    """Of the pieces a mask falls into, the ones that belong to the subject starting at
+    ``starts[0]``: every piece nearer that start than any other subject's (``starts[1:]``).
+
+    A grey or black subject can lose a seam of shadow-like pixels and fall into pieces itself;
+    only a neighbour's pieces (joined to it by a shadow) are left out.
+    """
+    ys, xs = np.mgrid[0 : parts[0].shape[0], 0 : parts[0].shape[1]]
+    dists = np.array(
+        [[float(((xs[p] - c[0]) ** 2 + (ys[p] - c[1]) ** 2).min()) for c in starts] for p in parts]
+    )
+    own = [p for p, d in zip(parts, dists, strict=True) if int(np.argmin(d)) == 0]
+    if not own:
+        return parts[int(np.argmin(dists[:, 0]))]
+    return np.asarray(np.logical_or.reduce(own), bool)
 
 
 def _change(f: EffectFeatures) -> float:
@@ -128,12 +144,27 @@ def _bodies(mask: Mask, frame: npt.NDArray[np.uint8], bg: npt.NDArray[np.uint8])
     solid = mask & ~(shade & (bg.astype(np.float32).max(-1) > 40))
     lab, n = label(solid)
     if n < 2:
-        return [solid] if solid.sum() >= 0.3 * mask.sum() else [mask]
+        return [mask]
     sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:]
     big = [j + 1 for j in np.flatnonzero(sizes >= 0.15 * sizes.max())]
     if len(big) < 2:
-        return [lab == big[0]] if sizes.max() >= 0.3 * mask.sum() else [mask]
-    return [lab == j for j in big]
+        return [mask]
+    return _grown([lab == j for j in big], mask)
+
+
+def _grown(seeds: list[Mask], mask: Mask, steps: int = 24) -> list[Mask]:
+    """Each seed grown back over the rest of ``mask``, a pixel ring at a time, so every pixel goes
+    to the body it is nearest: shade-like pixels inside a grey or black body are its own."""
+    grown = [s.copy() for s in seeds]
+    free = mask & ~np.logical_or.reduce(grown)
+    for _ in range(steps):
+        if not free.any():
+            break
+        for g in grown:
+            ring = dilate(g, 1) & free
+            g |= ring
+            free &= ~ring
+    return grown
 
 
 def _block_mean(x: F32, f: int) -> F32:
