@@ -55,3 +55,23 @@ def test_cli_has_train_and_eval() -> None:
     assert "--minutes" in result.output and "--seed" in result.output and "--out" in result.output
     result = runner.invoke(sandbox, ["eval", "--help"])
     assert "--weights" in result.output and "--n" in result.output
+
+
+def test_look_alike_subjects_are_matched_by_how_they_move() -> None:
+    from framecast.engine.sandbox.evaluate import _assign
+    from framecast.engine.sandbox.scene import Kind, Motion, Subject
+
+    def want(colour: Colour, motion: Motion) -> dict[str, object]:
+        return {"kinds": (Kind.FISH,), "colour": colour, "motion": motion, "effect": None}
+
+    def fish(colour: Colour, motion: Motion) -> Subject:
+        return Subject(Kind.FISH, colour, motion=motion)
+
+    sinks, spins = fish(Colour.RED, Motion.DOWN), fish(Colour.RED, Motion.SPIN)
+    expected = [want(Colour.RED, Motion.DOWN), want(Colour.RED, Motion.SPIN)]
+    # Two red fish: the one that sinks stands for "a red fish sinks", whichever was found first.
+    assert _assign(expected, [spins, sinks], [Motion.SPIN, Motion.DOWN]) == [1, 0]
+    assert _assign(expected, [sinks, spins], [Motion.DOWN, Motion.SPIN]) == [0, 1]
+    # Motion only breaks ties: a blue fish that sinks does not stand for the red one that should.
+    blue = fish(Colour.BLUE, Motion.DOWN)
+    assert _assign([want(Colour.RED, Motion.DOWN)], [blue, spins], [Motion.DOWN, Motion.SPIN]) == [1]

@@ -116,22 +116,32 @@ class _Seen(Protocol):
     def colour(self) -> Colour: ...
 
 
-def _assign(expected: list[dict[str, object]], seen: Sequence[_Seen]) -> list[int | None]:
+def _assign(
+    expected: list[dict[str, object]], seen: Sequence[_Seen], motions: Sequence[Motion | None] = ()
+) -> list[int | None]:
     """Which seen subject (read from pixels, or drawn in the scene) stands for each expected one:
-    the mapping that agrees most on kind and colour."""
+    the mapping that agrees most on kind and colour.
+
+    Among subjects that look alike (two red fish), the one that moves as the expected one should
+    stands for it: "a red fish sinks and a red fish spins" is followed by a clip with one of each,
+    whichever of them was found first. ``motions`` are the seen subjects' motions; they only break
+    ties, never outweigh a kind or a colour.
+    """
     n = len(seen)
     best: tuple[int, ...] = ()
-    best_score = -1
+    best_score = -1.0
     slots = list(range(n)) + [-1] * len(expected)
     for perm in set(itertools.permutations(slots, len(expected))):
-        score = 0
+        score = 0.0
         for e, j in zip(expected, perm, strict=True):
             if j < 0:
                 continue
             r = seen[j]
             kinds = e["kinds"]
-            score += 2 * int(kinds is not None and r.kind in kinds)  # type: ignore[operator]
-            score += int(e["colour"] is not None and r.colour == e["colour"]) + 1
+            score += 8 * int(kinds is not None and r.kind in kinds)  # type: ignore[operator]
+            score += 4 * int(e["colour"] is not None and r.colour == e["colour"]) + 4
+            # At most 4 x 0.5 over four subjects: less than one colour.
+            score += 0.5 * int(e["motion"] is not None and j < len(motions) and motions[j] == e["motion"])
         if score > best_score:
             best, best_score = perm, score
     return [j if j >= 0 else None for j in best]
@@ -178,7 +188,8 @@ def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> N
     count = len(seen.subjects)
     report.add("count", lo <= count <= hi, novelty, f"read {count} | {note}")
     expected = _expected(spec)
-    for e, j in zip(expected, _assign(expected, seen.subjects), strict=True):
+    motions = [seen.motion(j) for j in range(len(seen.subjects))]
+    for e, j in zip(expected, _assign(expected, seen.subjects, motions), strict=True):
         r = seen.subjects[j] if j is not None else None
         kinds = e["kinds"]
         if kinds is not None:
