@@ -10,6 +10,7 @@ from framecast.engine.sandbox.scene import (
     Camera,
     Colour,
     Column,
+    Gait,
     Kind,
     Light,
     Motion,
@@ -127,3 +128,18 @@ def test_a_grey_dog_on_a_grey_street_counts_once() -> None:
     ))
     frames, backgrounds = render(scene, frames=2, seed=213)
     assert analyze_clip(frames, backgrounds, with_motion=False).count == 3
+
+
+@pytest.mark.parametrize(("setting", "light", "size", "motion", "gait", "seed"), [
+    (Setting.FOREST, Light.NEUTRAL, Size.SMALL, Motion.LEFT, Gait.RUN, 114),
+    (Setting.CITY_STREET, Light.DUSK, Size.SMALL, Motion.RIGHT, Gait.WALK, 127),
+    (Setting.OCEAN, Light.NEUTRAL, Size.LARGE, Motion.RIGHT, Gait.WALK, 134),
+])
+def test_a_person_in_black_reads_black(setting: Setting, light: Light, size: Size, motion: Motion, gait: Gait,
+                                       seed: int) -> None:
+    # The light outline that keeps a black figure's parts apart was as wide as the black of its
+    # thin limbs, and a walking or running figure read grey.
+    person = Subject(Kind.PERSON, Colour.BLACK, size, Column.CENTER, Row.LOW, motion=motion, gait=gait)
+    frames, backgrounds = render(Scene(setting, light, Camera.STATIC, (person,)), frames=2, seed=seed)
+    reading = analyze_clip(frames, backgrounds, with_motion=False)
+    assert [(r.kind, r.colour) for r in reading.subjects] == [(Kind.PERSON, Colour.BLACK)]

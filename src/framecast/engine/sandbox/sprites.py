@@ -152,6 +152,10 @@ def draw_subject(
         return np.asarray(np.clip(out, 0, 1), np.float32)
 
     outline = lit(_outline_colour(base))
+    if float(base.max()) < 0.2:
+        # A black subject's light outline only has to show where its parts meet: half as wide, or
+        # thin limbs are more outline than body and the figure reads grey.
+        stroke = max(1.0, 0.5 * stroke)
     for part in parts:
         _paint_part(canvas, part, lit(_role_colour(part.role, base)), outline, stroke)
     if kind is Kind.BALL:
