@@ -108,6 +108,22 @@ def test_a_ring_turning_its_light_band_is_read_as_spinning() -> None:
     assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
 
 
+def test_a_star_spinning_past_its_own_symmetry_is_read_as_spinning() -> None:
+    # A star turned by a fifth of a circle looks the same, so each step's best angle flipped
+    # between about +20 and -50 degrees and never read as one steady turn.
+    subject = Subject(Kind.STAR, Colour.BLACK, Size.MEDIUM, Column.LEFT, Row.MID, Motion.SPIN)
+    frames, backgrounds = render(Scene(Setting.OCEAN, Light.FOGGY, Camera.STATIC, (subject,)), frames=16, seed=3059)
+    assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
+
+
+def test_a_small_ring_turning_the_same_step_each_frame_is_read_as_spinning() -> None:
+    # Each step gains only a few per cent over standing still, but lands on the same turn.
+    subject = Subject(Kind.RING, Colour.BROWN, Size.SMALL, Column.RIGHT, Row.HIGH, Motion.SPIN)
+    scene = Scene(Setting.CITY_STREET, Light.BRIGHT, Camera.STATIC, (subject,))
+    frames, backgrounds = render(scene, frames=16, seed=3069)
+    assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
+
+
 def test_pieces_a_seam_apart_are_one_subject() -> None:
     mask = np.zeros((30, 60), bool)
     mask[5:20, 5:15] = True

@@ -23,6 +23,7 @@ from framecast.engine.sandbox.scene import Motion
 __all__ = ["Track", "classify_motion", "estimate_camera", "track_subject"]
 
 F32 = npt.NDArray[np.float32]
+_SUMMED_GAIN = 1.3  # a steady turn, summed over the steps, must explain the frames this much better
 
 
 def _gray(frame: npt.NDArray[np.uint8]) -> F32:
@@ -207,11 +208,11 @@ def track_subject(
     return Track(boxes, areas, masks, found)
 
 
-def _rotation_step(
+def _rotation_errors(
     a: npt.NDArray[np.float32], mask_a: Mask, b: npt.NDArray[np.float32], mask_b: Mask, zoom: float
-) -> tuple[float, float]:
-    """(angle in degrees, error at 0 / error at that angle) of the rotation taking frame a's subject to
-    frame b's, searched over +-60 degrees in 5-degree steps."""
+) -> dict[int, float] | None:
+    """Mean difference between frame b's subject and frame a's turned by each angle in +-60 degrees
+    (5-degree steps); None when the subject is too small to tell."""
     ya, xa = np.nonzero(mask_a)
     yb, xb = np.nonzero(mask_b)
     cya, cxa, cyb, cxb = ya.mean(), xa.mean(), yb.mean(), xb.mean()
@@ -223,14 +224,25 @@ def _rotation_step(
     tx = np.clip(np.round(ox + cxb), 0, b.shape[1] - 1).astype(int)
     inside = mask_b[ty, tx]
     if inside.sum() < 10:
-        return 0.0, 1.0
+        return None
     target = b[ty, tx][inside]
-    errors: dict[float, float] = {}
+    errors: dict[int, float] = {}
     for deg in range(-60, 61, 5):
         c, s = np.cos(np.deg2rad(deg)) * zoom, np.sin(np.deg2rad(deg)) * zoom
         sy = np.clip(np.round(cya + c * oy - s * ox), 0, a.shape[0] - 1).astype(int)
         sx = np.clip(np.round(cxa + s * oy + c * ox), 0, a.shape[1] - 1).astype(int)
         errors[deg] = float(np.abs(a[sy, sx][inside] - target).mean())
+    return errors
+
+
+def _rotation_step(
+    a: npt.NDArray[np.float32], mask_a: Mask, b: npt.NDArray[np.float32], mask_b: Mask, zoom: float
+) -> tuple[float, float]:
+    """(angle in degrees, error at 0 / error at that angle) of the rotation taking frame a's subject to
+    frame b's, searched over +-60 degrees in 5-degree steps."""
+    errors = _rotation_errors(a, mask_a, b, mask_b, zoom)
+    if errors is None:
+        return 0.0, 1.0
     best = min(errors, key=lambda d: errors[d])
     return float(best), errors[0] / max(errors[best], 1e-3)
 
@@ -248,21 +260,36 @@ def _soften(frame: npt.NDArray[np.uint8]) -> F32:
 def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArray[np.float64] | None) -> bool:
     """A spin turns the body by a steady angle from frame to frame, always the same way; flapping
     wings or swinging legs change the picture without a consistent turn."""
-    steps: list[tuple[float, float]] = []
+    curves: list[dict[int, float]] = []
     soft: dict[int, F32] = {}
     for t in range(1, min(len(frames), 13)):
         if not (track.found[t] and track.found[t - 1]):
             continue
         zoom = float(camera[t][0] / camera[t - 1][0]) if camera is not None else 1.0
         a, b = (soft.setdefault(k, _soften(frames[k])) for k in (t - 1, t))
-        steps.append(_rotation_step(a, track.masks[t - 1], b, track.masks[t], zoom))
-    if len(steps) < 3:
+        errors = _rotation_errors(a, track.masks[t - 1], b, track.masks[t], zoom)
+        if errors is not None:
+            curves.append(errors)
+    if len(curves) < 3:
         return False
-    angles = np.array([a for a, _ in steps])
-    gains = np.array([g for _, g in steps])
+    angles = np.array([min(c, key=lambda d: c[d]) for c in curves])
+    gains = np.array([c[0] / max(c[int(a)], 1e-3) for c, a in zip(curves, angles, strict=True)])
     turning = np.abs(angles) >= 5
     same_way = max(np.sum(angles > 0), np.sum(angles < 0)) >= 0.75 * len(angles)
-    return bool(turning.mean() >= 0.75 and same_way and np.median(gains) > 1.15)
+    if turning.mean() >= 0.75 and same_way and np.median(gains) > 1.15:
+        return True
+    # A star looks the same turned by a fifth of a circle, so a turn of 20 degrees matches one of
+    # -52 as well, and the best angle of each step flips between the two. The steady turn still
+    # stands out in the errors summed over all steps.
+    total = {d: sum(c[d] for c in curves) for d in curves[0]}
+    best = min(total, key=lambda d: total[d])
+    beaten = np.mean([c[best] < c[0] for c in curves])
+    if abs(best) >= 5 and beaten >= 0.75 and total[0] / max(total[best], 1e-3) > _SUMMED_GAIN:
+        return True
+    # A ring turns only its faint light band, so each step gains little over standing still; but
+    # step after step lands on the same turn, which nothing standing still or flapping does.
+    steady = np.mean(np.abs(angles - best) <= 5)
+    return bool(abs(best) >= 10 and steady >= 0.75 and beaten >= 0.75)
 
 
 def _theil_sen(x: npt.NDArray[np.int64], y: npt.NDArray[np.float64]) -> tuple[float, float]:
