@@ -159,3 +159,30 @@ def test_a_person_in_black_reads_black(setting: Setting, light: Light, size: Siz
     frames, backgrounds = render(Scene(setting, light, Camera.STATIC, (person,)), frames=2, seed=seed)
     reading = analyze_clip(frames, backgrounds, with_motion=False)
     assert [(r.kind, r.colour) for r in reading.subjects] == [(Kind.PERSON, Colour.BLACK)]
+
+
+def test_an_even_darkening_is_a_shadow_only_where_it_lies_flat() -> None:
+    from framecast.engine.sandbox.analyzers.segment import foreground
+
+    background = np.full((80, 120, 3), 150, np.uint8)
+    frame = background.copy()
+    ys, xs = np.mgrid[0:80, 0:120]
+    flat = ((xs - 30) / 20.0) ** 2 + ((ys - 60) / 4.0) ** 2 < 1  # a contact shadow: 40 wide, 8 tall
+    upright = (abs(xs - 90) < 10) & (abs(ys - 40) < 15)  # a grey box: 20 wide, 30 tall
+    frame[flat | upright] = 105  # both the floor times 0.7
+    fg = foreground(frame, background)
+    assert not fg[flat].any()
+    assert fg[upright].all()
+
+
+@pytest.mark.parametrize(("setting", "kind", "colour"), [
+    (Setting.NIGHT_SKY, Kind.BOX, Colour.GREY), (Setting.NIGHT_SKY, Kind.BIRD, Colour.GREY),
+    (Setting.CITY_STREET, Kind.DOG, Colour.GREY), (Setting.CITY_STREET, Kind.CAT, Colour.WHITE),
+])
+def test_a_grey_subject_in_fog_is_not_taken_for_a_shadow(setting: Setting, kind: Kind, colour: Colour) -> None:
+    # Fog turns the subject and its outline into an even darkening of the foggy ground; it used to
+    # be dropped as a shadow, and the subject vanished or fell into pieces.
+    subject = Subject(kind, colour, Size.MEDIUM, Column.CENTER, Row.LOW)
+    frames, backgrounds = render(Scene(setting, Light.FOGGY, Camera.STATIC, (subject,)), frames=2)
+    reading = analyze_clip(frames, backgrounds, with_motion=False)
+    assert [(r.kind, r.colour) for r in reading.subjects] == [(kind, colour)]

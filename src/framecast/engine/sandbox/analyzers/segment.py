@@ -119,6 +119,26 @@ def grouped_components(mask: Mask, min_area: int = 1, reach: int = 2) -> list[Ma
     return sorted(kept, key=lambda p: -int(p.sum()))
 
 
+def _flat_pieces(mask: Mask, max_ratio: float = 0.45, min_height: int = 10) -> Mask:
+    """The pieces of ``mask`` shaped like a contact shadow: a flat ellipse on the ground, about a
+    fifth as tall as it is wide, or a low part of one. A grey dog on a grey street, or anything
+    grey in fog, darkens the ground just as evenly, but stands taller than that."""
+    if not mask.any():
+        return mask
+    ids, (rows, starts, ends) = _label_runs(mask)
+    _uniq, comp = np.unique(ids, return_inverse=True)
+    n = int(comp.max()) + 1
+    top, bottom = np.full(n, mask.shape[0]), np.zeros(n, np.int64)
+    left, right = np.full(n, mask.shape[1]), np.zeros(n, np.int64)
+    np.minimum.at(top, comp, rows)
+    np.maximum.at(bottom, comp, rows + 1)
+    np.minimum.at(left, comp, starts)
+    np.maximum.at(right, comp, ends)
+    height, width = bottom - top, right - left
+    upright = (height >= min_height) & (height > max_ratio * width)
+    return _paint_runs(mask.shape, (rows, starts, ends), ~upright[comp])
+
+
 def foreground(frame: U8, background: U8, threshold: float = 0.05) -> Mask:
     """Pixels of ``frame`` (H, W, 3) drawn by a subject over ``background``."""
     diff = np.abs(frame.astype(np.int16) - background.astype(np.int16)).max(axis=-1)
@@ -131,8 +151,9 @@ def foreground(frame: U8, background: U8, threshold: float = 0.05) -> Mask:
     k = ratio.mean(axis=-1)
     spread = ratio.max(axis=-1) - ratio.min(axis=-1)
     shadow = (k > 0.5) & (k < 0.995) & (spread < 0.08) & (b.max(axis=-1) > 16)
-    solid = raw.copy()
-    solid[raw] = ~shadow
+    looks_shaded = np.zeros_like(raw)
+    looks_shaded[raw] = shadow
+    solid = raw & ~_flat_pieces(looks_shaded)
     # Inside an outline, any difference at all is the subject (a white star on a white cloud);
     # a ring's hole shows the background exactly and stays out.
     return np.asarray(fill_holes(solid) & (diff > 2), bool)
