@@ -124,6 +124,20 @@ def test_a_small_ring_turning_the_same_step_each_frame_is_read_as_spinning() -> 
     assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
 
 
+def test_a_subject_passing_a_look_alike_is_not_swapped_for_it() -> None:
+    # The red fish bounces down behind the red heart; the two red pieces merge, and the tracker took
+    # the heart for the fish from then on (and read the fish as coming toward the camera).
+    scene = Scene(Setting.OCEAN, Light.BRIGHT, Camera.STATIC, (
+        Subject(Kind.BALL, Colour.CYAN, Size.SMALL, Column.LEFT, Row.MID, Motion.SHRINK, speed=Speed.FAST),
+        Subject(Kind.HEART, Colour.RED, Size.MEDIUM, Column.CENTER, Row.LOW, Motion.RIGHT, speed=Speed.SLOW),
+        Subject(Kind.FISH, Colour.RED, Size.SMALL, Column.RIGHT, Row.LOW, Motion.BOUNCE, speed=Speed.SLOW),
+    ))
+    frames, backgrounds = render(scene, frames=40, seed=20)
+    reading = analyze_clip(frames, backgrounds)
+    fish = [m for r, m in zip(reading.subjects, reading.motions, strict=True) if r.kind is Kind.FISH]
+    assert fish == [Motion.BOUNCE]
+
+
 def test_pieces_a_seam_apart_are_one_subject() -> None:
     mask = np.zeros((30, 60), bool)
     mask[5:20, 5:15] = True

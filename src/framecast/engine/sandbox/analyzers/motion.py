@@ -160,7 +160,8 @@ def track_subject(
     step = np.zeros(2)
     size = float(np.sqrt(mask0.sum()))
     ref_area = 0.0
-    prev_full = 0.0
+    most_area = 0.0
+    most_full = 0.0
     for t in range(t_n):
         candidate = fgs[t] & dilate(mask0, 1) if t == 0 else fgs[t]
         gated = np.zeros_like(candidate)
@@ -173,7 +174,13 @@ def track_subject(
             centre = np.array(np.nonzero(piece), np.float64).mean(1)
             area = float(piece.sum())
             # Near where it was or where it was heading: a bounce reverses faster than any guess.
-            cost = float(min(np.linalg.norm(centre - guess), np.linalg.norm(centre - pos))) / max(size, 1.0)
+            near = float(min(np.linalg.norm(centre - guess), np.linalg.norm(centre - pos))) / max(size, 1.0)
+            # Several times bigger than it ever was is this subject merged with a look-alike it
+            # passes (a red fish bouncing behind a red heart), or the look-alike alone: no
+            # position of its own, so the frame counts as not seen.
+            if most_area and area > 3.0 * most_area:
+                continue
+            cost = near
             if ref_area:
                 cost += abs(np.log(area / ref_area)) * 0.5
             if cost < best_cost:
@@ -183,13 +190,13 @@ def track_subject(
             boxes[t], areas[t] = (boxes[t - 1], areas[t - 1]) if t else (0, 0)
             continue
         # Measure the whole subject (the colour gate keeps only its main colour), unless the whole
-        # is suddenly much bigger than before: then it has merged with another subject.
+        # is much bigger than it has been: then it has merged with another subject.
         whole = fgs[t] & dilate(best, 2)
         whole_pieces = [c for c in components(whole, 4) if (c & best).any()]
         full = np.logical_or.reduce(whole_pieces) if whole_pieces else best
         full_area = float(full.sum())
-        mask = full if (prev_full == 0 or full_area < 1.6 * prev_full) else best
-        prev_full = full_area if mask is full else prev_full
+        mask = full if (most_full == 0 or full_area < 1.6 * most_full) else best
+        most_full = max(most_full, full_area) if mask is full else most_full
         ys, xs = np.nonzero(mask)
         centre = np.array([ys.mean(), xs.mean()])
         if t:
@@ -197,6 +204,7 @@ def track_subject(
         pos = centre
         if t == 0:
             ref_area = float(mask.sum())
+        most_area = max(most_area, float(best.sum()))
         # A subject cut by the frame edge has lost size it did not lose: leave those frames out.
         h, w = mask.shape
         found[t] = ys.min() > 1 and xs.min() > 1 and ys.max() < h - 2 and xs.max() < w - 2
