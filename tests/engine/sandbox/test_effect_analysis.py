@@ -274,3 +274,14 @@ def test_pieces_nearer_a_neighbour_are_left_out_and_the_rest_kept_together() -> 
     parts[2][5:15, 28:38] = True  # the neighbour, joined by a shadow
     own = _own_part(parts, [np.array([6.0, 10.0]), np.array([33.0, 10.0])])
     assert np.array_equal(own, parts[0] | parts[1])
+
+
+def test_a_finger_reaching_in_is_a_poke_even_when_the_outline_changed() -> None:
+    # Values from a bird in the world's scenes: its wings ended lower than they started, so it no
+    # longer kept its height, but a finger's worth of skin came in from the side.
+    poked = _features(area_end=0.88, area_max=1.44, height_end=0.7, height_min=0.63, width_end=1.0,
+                      width_max=2.62, spread_max=2.62, pieces_max=2.0, skin_max=0.29, recolour_end=0.09, top_lost=1.0)
+    assert decide(poked) is Effect.POKE
+    assert decide(replace(poked, skin_max=0.0)) is not Effect.POKE
+    # A body that is nearly all a new colour was peeled, even if skin showed beside it.
+    assert decide(replace(poked, recolour_end=0.8, area_end=1.0, height_end=1.0)) is Effect.PEEL

@@ -683,6 +683,10 @@ def decide(f: EffectFeatures) -> Effect:
         return Effect.CAKE_IFY
     if (f.eyes >= 0.02 and f.width_end < 1.22) or (f.eyes >= 0.008 and f.width_end < 1.15):
         return Effect.EYE_POP
+    # A finger's worth of skin came in from the side and reached far out, while the subject kept
+    # its size and colours: a poke, whatever a flapping wing or a neighbour did to its outline.
+    if f.skin_max >= 0.2 and f.width_max >= 2.0 and 0.75 <= f.area_end < 1.3 and f.recolour_end < 0.5:
+        return Effect.POKE
     grown = min(f.height_end, f.width_end) >= 1.2 and f.area_end >= 1.15
     if grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6)):
         return Effect.INFLATE
