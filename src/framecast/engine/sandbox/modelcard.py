@@ -109,11 +109,12 @@ _LIMITS = """## Limits
   takes the first one's colour (with these weights, "a red ball and a blue dog" has a red dog on
   seeds 0 and 2) or, most often after "next to", is left out. Of three in a list, all three come out right
   in fewer than a third of samples.
-- Effects named with held-out verbs are often missed, and the effect analyzer itself misreads about
-  one effect in four on known scenes (a poking finger hidden behind a neighbour, subjects lost in
-  fog or snow, a bird's wing pose), so the effect row is part model, part measurement. The motion
-  reader misses about one subject in twenty-five on known scenes: in a crowd of three or four a
-  track can jump to a neighbour, and a ring spinning slowly looks the same at every turn.
+- Effects named with held-out verbs are often missed, and the effect analyzer itself misreads
+  nearly one effect in five on known scenes (in a crowd of three or four a neighbour joins the
+  subject's outline and reads as inflating or tearing; a squish that springs back is pressed less
+  than it looks behind a neighbour), so the effect row is part model, part measurement. The motion
+  reader misses about one subject in twenty-five on known scenes: a subject crossing a zoom or an
+  orbit, a bird whose wings change its outline, a ring whose light band is too faint to follow.
 - Subjects are flat cartoon sprites; lighting tints them but casts only contact shadows.
 - Deterministic for a given seed, prompt and negative prompt on the same machine and torch build.
 """
