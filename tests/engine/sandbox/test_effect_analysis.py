@@ -285,3 +285,14 @@ def test_a_finger_reaching_in_is_a_poke_even_when_the_outline_changed() -> None:
     assert decide(replace(poked, skin_max=0.0)) is not Effect.POKE
     # A body that is nearly all a new colour was peeled, even if skin showed beside it.
     assert decide(replace(poked, recolour_end=0.8, area_end=1.0, height_end=1.0)) is Effect.PEEL
+
+
+def test_a_squish_springs_back_to_its_width_and_a_melt_stays_spread() -> None:
+    # Values from the world's scenes: a cat squished and back, and a spinning fish whose melt seemed
+    # to come back up (its puddle stays three times as wide).
+    squished = _features(area_end=1.0, area_min=0.78, height_end=0.91, height_min=0.48, height_rebound=0.83,
+                         width_end=1.08, width_max=1.33, spread_max=1.33, pieces_max=2.0, recolour_end=0.13)
+    assert decide(squished) is Effect.SQUISH
+    melted = _features(area_end=1.05, area_max=1.27, height_end=0.55, height_min=0.24, height_rebound=0.41,
+                       width_end=1.94, width_max=3.04, spread_max=3.04, top_lost=1.0, recolour_end=0.06)
+    assert decide(melted) is Effect.MELT

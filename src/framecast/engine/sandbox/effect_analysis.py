@@ -648,11 +648,16 @@ def decide(f: EffectFeatures) -> Effect:
     # A small flapping bird loses a little more than its head's share: allowed while it stays whole.
     kept = f.area_end >= 0.75 or (f.area_end >= 0.7 and f.pieces_max <= 3)
     headless = kept and f.area_end < 1.3 and 0.6 <= f.height_end < 1.1 and 1.15 <= f.width_end < 2.6
-    if f.top_lost >= 0.5 and headless and f.recolour_end < 0.25:
+    if f.top_lost >= 0.5 and headless and f.recolour_end < 0.35:
         return Effect.DECAPITATE
     # Only a squish comes back up after being pressed down: melt, crush, crumble and deflate stay.
-    if f.height_min <= 0.6 and f.height_rebound >= 0.4 and f.width_max >= 1.3 and f.area_end < 1.3:
+    # It comes back to its own width too; a melt's puddle stays spread (a neighbour passing over it
+    # can make its height seem to come back).
+    springs = f.height_min <= 0.6 and f.height_rebound >= 0.4 and f.width_max >= 1.3 and f.area_end < 1.3
+    if springs and 0.85 <= f.width_end < 1.4:
         return Effect.SQUISH
+    if springs and f.width_end >= 1.8 and f.height_min <= 0.5 and f.area_end >= 0.6:
+        return Effect.MELT
     if f.height_end < 0.62:  # flattened or fallen
         if f.width_end < 0.9:
             return Effect.DEFLATE
