@@ -110,7 +110,7 @@ _LIMITS = """## Limits
   seeds 0 and 2) or, most often after "next to", is left out. Of three in a list, all three come out right
   in fewer than a third of samples.
 - Effects named with held-out verbs are often missed, and the effect analyzer itself misreads
-  nearly one effect in five on known scenes (in a crowd of three or four a neighbour joins the
+  about one effect in six on known scenes (in a crowd of three or four a neighbour joins the
   subject's outline and reads as inflating or tearing; a squish that springs back is pressed less
   than it looks behind a neighbour), so the effect row is part model, part measurement. The motion
   reader misses about one subject in twenty-five on known scenes: a subject crossing a zoom or an
