@@ -55,8 +55,8 @@ def _role_colour(role: str, base: npt.NDArray[np.float32]) -> npt.NDArray[np.flo
         return np.asarray(_FIXED[role], np.float32)
     factor = {"body": 1.0, "shade": 0.8, "dark_shade": 0.64, "dark_body": 0.78}.get(role)
     if factor is not None:
-        dark = float(base.max()) < 0.2  # black would vanish under shading; keep its parts apart
-        return base * factor if not dark else base + (1 - factor) * 0.25
+        # Black would vanish under shading; keep its parts apart.
+        return base * factor if not _is_dark(base) else base + (1 - factor) * 0.25
     if role == "light":
         return base + (1 - base) * 0.45
     if role == "light_soft":
@@ -64,8 +64,13 @@ def _role_colour(role: str, base: npt.NDArray[np.float32]) -> npt.NDArray[np.flo
     raise ValueError(f"unknown colour role {role!r}")
 
 
+def _is_dark(base: npt.NDArray[np.float32]) -> bool:
+    """A black subject: shading cannot darken it, and its outline has to be light."""
+    return float(base.max()) < 0.2
+
+
 def _outline_colour(base: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    if float(base.max()) < 0.2:
+    if _is_dark(base):
         return np.asarray([0.42, 0.42, 0.44], np.float32)
     return base * 0.32
 
@@ -152,7 +157,7 @@ def draw_subject(
         return np.asarray(np.clip(out, 0, 1), np.float32)
 
     outline = lit(_outline_colour(base))
-    if float(base.max()) < 0.2:
+    if _is_dark(base):
         # A black subject's light outline only has to show where its parts meet: half as wide, or
         # thin limbs are more outline than body and the figure reads grey.
         stroke = max(1.0, 0.5 * stroke)

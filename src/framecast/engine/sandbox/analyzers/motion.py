@@ -174,13 +174,12 @@ def track_subject(
             centre = np.array(np.nonzero(piece), np.float64).mean(1)
             area = float(piece.sum())
             # Near where it was or where it was heading: a bounce reverses faster than any guess.
-            near = float(min(np.linalg.norm(centre - guess), np.linalg.norm(centre - pos))) / max(size, 1.0)
             # Several times bigger than it ever was is this subject merged with a look-alike it
             # passes (a red fish bouncing behind a red heart), or the look-alike alone: no
             # position of its own, so the frame counts as not seen.
             if most_area and area > 3.0 * most_area:
                 continue
-            cost = near
+            cost = float(min(np.linalg.norm(centre - guess), np.linalg.norm(centre - pos))) / max(size, 1.0)
             if ref_area:
                 cost += abs(np.log(area / ref_area)) * 0.5
             if cost < best_cost:
@@ -243,18 +242,6 @@ def _rotation_errors(
     return errors
 
 
-def _rotation_step(
-    a: npt.NDArray[np.float32], mask_a: Mask, b: npt.NDArray[np.float32], mask_b: Mask, zoom: float
-) -> tuple[float, float]:
-    """(angle in degrees, error at 0 / error at that angle) of the rotation taking frame a's subject to
-    frame b's, searched over +-60 degrees in 5-degree steps."""
-    errors = _rotation_errors(a, mask_a, b, mask_b, zoom)
-    if errors is None:
-        return 0.0, 1.0
-    best = min(errors, key=lambda d: errors[d])
-    return float(best), errors[0] / max(errors[best], 1e-3)
-
-
 def _soften(frame: npt.NDArray[np.uint8]) -> F32:
     """A 3x3 box blur. Any turn resamples the body's outline onto a rotated grid and pays for it at
     sharp edges, which no turn does; softened edges cost less, so a faint turning pattern (a ring's
@@ -274,7 +261,10 @@ def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArra
         if not (track.found[t] and track.found[t - 1]):
             continue
         zoom = float(camera[t][0] / camera[t - 1][0]) if camera is not None else 1.0
-        a, b = (soft.setdefault(k, _soften(frames[k])) for k in (t - 1, t))
+        for k in (t - 1, t):
+            if k not in soft:
+                soft[k] = _soften(frames[k])
+        a, b = soft[t - 1], soft[t]
         errors = _rotation_errors(a, track.masks[t - 1], b, track.masks[t], zoom)
         if errors is not None:
             curves.append(errors)
