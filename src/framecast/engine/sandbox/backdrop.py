@@ -294,6 +294,13 @@ def _snow(p: _Plate, rng: np.random.Generator) -> None:
             q.lay(q.cover(np.maximum(0.5 + np.abs(q.x - tx) * 2.2 - q.y, q.y - 0.61)), (0.14, 0.3, 0.22))
 
 
+def _within(
+    outer: tuple[float, float, float, float], inner: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """The box ``inner`` cut to ``outer``, both (x0, x1, y0, y1)."""
+    return max(outer[0], inner[0]), min(outer[1], inner[1]), max(outer[2], inner[2]), min(outer[3], inner[3])
+
+
 def _forest(p: _Plate, rng: np.random.Generator) -> None:
     q = p.sub(-1e9, 1e9, 0.62 - 2 * p.px, 1e9)
     q.lay(q.below(np.full_like(q.x, 0.62)), _gradient(q.y, (0.30, 0.36, 0.18), (0.36, 0.28, 0.16), 0.62, 1.0))
@@ -304,13 +311,19 @@ def _forest(p: _Plate, rng: np.random.Generator) -> None:
         x = float(p.x[0, 0]) - 0.2 + float(rng.uniform(0, spacing))
         base = 0.63 + 0.015 * layer
         while x < float(p.x[0, -1]) + 0.2:
-            q = p.sub(x - width * 1.5, x + width * 1.5, top - 0.01, base + 0.01)
+            # Each part is drawn over its own box, cut to the tree's: outside a part's box its
+            # coverage is zero, and laying zero coverage leaves the plate as it was.
+            tree = (x - width * 1.5, x + width * 1.5, top - 0.01, base + 0.01)
+            tw, pad = width * 0.12, 2 * p.px
+            q = p.sub(*_within(tree, (x - tw - pad, x + tw + pad, top + 0.2 - pad, base + pad)))
             if not q.empty:
-                tw = width * 0.12
                 q.lay(q.cover(np.maximum(np.abs(q.x - x) - tw, np.maximum(top + 0.2 - q.y, q.y - base))), trunk)
-                for k in range(3):
-                    cy = top + 0.1 + 0.13 * k
-                    r = width * (0.55 + 0.25 * k)
+            for k in range(3):
+                cy = top + 0.1 + 0.13 * k
+                r = width * (0.55 + 0.25 * k)
+                half = r / 1.6 * (1 + pad / 0.16) + pad
+                q = p.sub(*_within(tree, (x - half, x + half, cy - 0.16 - pad, cy + pad)))
+                if not q.empty:
                     canopy = q.cover(np.maximum(cy - 0.16 + np.abs(q.x - x) * 0.16 / r * 1.6 - q.y, q.y - cy))
                     q.lay(canopy, np.asarray(colour, np.float32) * (0.85 + 0.1 * k))
             x += spacing * float(rng.uniform(0.7, 1.3))
