@@ -5,7 +5,7 @@ import pytest
 
 from framecast.engine.sandbox.analyzers import analyze_clip
 from framecast.engine.sandbox.analyzers.motion import Track, classify_motion
-from framecast.engine.sandbox.analyzers.segment import components, fill_holes, grouped_components
+from framecast.engine.sandbox.analyzers.segment import components, fill_holes, grouped_components, touching
 from framecast.engine.sandbox.scene import (
     Camera,
     Colour,
@@ -34,6 +34,10 @@ def test_components_and_holes() -> None:
     pieces = components(mask)
     assert [int(p.sum()) for p in pieces] == [41, 32]
     assert fill_holes(mask)[4:6, 4:6].all()
+    seed = np.zeros_like(mask)
+    seed[12, 21] = True
+    assert touching(mask, seed).sum() == 41 and touching(mask, seed)[15, 28]
+    assert not touching(mask, ~mask).any()
 
 
 @pytest.mark.parametrize(("setting", "light"), [(Setting.DESERT, Light.DUSK), (Setting.SNOW, Light.NIGHT),
@@ -122,6 +126,22 @@ def test_a_small_ring_turning_the_same_step_each_frame_is_read_as_spinning() -> 
     scene = Scene(Setting.CITY_STREET, Light.BRIGHT, Camera.STATIC, (subject,))
     frames, backgrounds = render(scene, frames=16, seed=3069)
     assert analyze_clip(frames, backgrounds).motions == [Motion.SPIN]
+
+
+@pytest.mark.parametrize(("setting", "colour", "size", "speed"), [
+    (Setting.STUDIO, Colour.RED, Size.LARGE, Speed.NORMAL),
+    (Setting.NIGHT_SKY, Colour.RED, Size.SMALL, Speed.NORMAL),
+    (Setting.SNOW, Colour.ORANGE, Size.MEDIUM, Speed.FAST),
+])
+def test_a_spinning_bird_is_read_as_spinning_and_a_flapping_one_as_still(
+    setting: Setting, colour: Colour, size: Size, speed: Speed
+) -> None:
+    # Outlines part a bird's wing, tail and head from its body, and the tracker follows one part of
+    # its main colour: a different one each frame, which matched no turn. Its whole body turns.
+    for motion in (Motion.SPIN, Motion.STILL):
+        subject = Subject(Kind.BIRD, colour, size, Column.CENTER, Row.MID, motion, speed=speed)
+        frames, backgrounds = render(Scene(setting, Light.NEUTRAL, Camera.STATIC, (subject,)), frames=16)
+        assert analyze_clip(frames, backgrounds).motions == [motion]
 
 
 def test_a_subject_passing_a_look_alike_is_not_swapped_for_it() -> None:

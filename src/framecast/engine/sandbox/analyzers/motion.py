@@ -12,18 +12,19 @@ bounce, and a body that matches a rotated copy of itself better than itself is s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from framecast.engine.sandbox.analyzers.segment import Mask, components, dilate, erode
+from framecast.engine.sandbox.analyzers.segment import Mask, components, dilate, erode, touching
 from framecast.engine.sandbox.scene import Motion
 
 __all__ = ["Track", "classify_motion", "estimate_camera", "track_subject"]
 
 F32 = npt.NDArray[np.float32]
 _SUMMED_GAIN = 1.3  # a steady turn, summed over the steps, must explain the frames this much better
+_BODY_GROWTH = 1.6  # a body grown through the foreground to more than this times its first size took in a neighbour
 
 
 def _gray(frame: npt.NDArray[np.uint8]) -> F32:
@@ -125,6 +126,21 @@ class Track:
     areas: npt.NDArray[np.float64]
     masks: list[Mask]
     found: npt.NDArray[np.bool_]
+    # Each frame's foreground and the subject's whole size in the first frame, to grow a tracked
+    # piece back into the whole body (see ``body``).
+    foregrounds: list[Mask] = field(default_factory=list)
+    first_area: float = 0.0
+
+    def body(self, t: int) -> Mask:
+        """The whole subject at frame ``t``. The tracked mask is the piece of the subject's main
+        colour plus a rim, so a body whose parts are outlined apart (a bird's wing, tail and head)
+        is only partly in it, and a different part each frame. Grown through the foreground it is
+        whole again, unless that takes in a neighbour it touches: then the tracked mask stands."""
+        mask = self.masks[t]
+        if t >= len(self.foregrounds) or not self.first_area:
+            return mask
+        grown = touching(self.foregrounds[t], mask) | mask
+        return grown if grown.sum() <= _BODY_GROWTH * self.first_area else mask
 
 
 def _dominant_lab(pixels: F32) -> F32:
@@ -212,7 +228,7 @@ def track_subject(
         boxes[t] = (top, bottom, xs.mean() * s + tx, ys.mean() * s + ty)
         areas[t] = mask.sum() * s * s
         masks.append(mask)
-    return Track(boxes, areas, masks, found)
+    return Track(boxes, areas, masks, found, fgs, float(mask0.sum()))
 
 
 def _rotation_errors(
@@ -254,18 +270,37 @@ def _soften(frame: npt.NDArray[np.uint8]) -> F32:
 
 def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArray[np.float64] | None) -> bool:
     """A spin turns the body by a steady angle from frame to frame, always the same way; flapping
-    wings or swinging legs change the picture without a consistent turn."""
-    curves: list[dict[int, float]] = []
+    wings or swinging legs change the picture without a consistent turn.
+
+    Tried on the tracked masks, then on the whole bodies. The tracked mask of a body whose parts
+    are outlined apart (a bird) is a different part each frame and matches no turn; a ring's is
+    whole but for its light band, and turns better than the body grown over the band. Never a mix
+    of the two: a part turned onto a whole matches no angle either."""
+    steps = min(len(frames), 13)
     soft: dict[int, F32] = {}
-    for t in range(1, min(len(frames), 13)):
-        if not (track.found[t] and track.found[t - 1]):
+    tracked = track.masks[:steps]
+    bodies = [track.body(t) for t in range(len(tracked))]
+    return _turns_steadily(frames, track.found, camera, tracked, soft) or (
+        any(not np.array_equal(b, m) for b, m in zip(bodies, tracked, strict=True))
+        and _turns_steadily(frames, track.found, camera, bodies, soft)
+    )
+
+
+def _turns_steadily(
+    frames: npt.NDArray[np.uint8], found: npt.NDArray[np.bool_], camera: npt.NDArray[np.float64] | None,
+    masks: list[Mask], soft: dict[int, F32],
+) -> bool:
+    """Whether the subject in ``masks`` (one per frame from the first) turns by a steady angle;
+    ``soft`` caches the softened frames between calls."""
+    curves: list[dict[int, float]] = []
+    for t in range(1, len(masks)):
+        if not (found[t] and found[t - 1]):
             continue
         zoom = float(camera[t][0] / camera[t - 1][0]) if camera is not None else 1.0
         for k in (t - 1, t):
             if k not in soft:
                 soft[k] = _soften(frames[k])
-        a, b = soft[t - 1], soft[t]
-        errors = _rotation_errors(a, track.masks[t - 1], b, track.masks[t], zoom)
+        errors = _rotation_errors(soft[t - 1], masks[t - 1], soft[t], masks[t], zoom)
         if errors is not None:
             curves.append(errors)
     if len(curves) < 3:

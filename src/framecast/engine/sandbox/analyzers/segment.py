@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Mask", "components", "dilate", "erode", "fill_holes", "foreground"]
+__all__ = ["Mask", "components", "dilate", "erode", "fill_holes", "foreground", "touching"]
 
 Mask = npt.NDArray[np.bool_]
 U8 = npt.NDArray[np.uint8]
@@ -83,6 +83,16 @@ def _paint_runs(shape: tuple[int, ...], runs: tuple[npt.NDArray[np.int64], ...],
     for r, a, b in zip(rows[select], starts[select], ends[select], strict=True):
         out[r, a:b] = True
     return out
+
+
+def touching(mask: Mask, seed: Mask) -> Mask:
+    """The 8-connected pieces of ``mask`` that share a pixel with ``seed``."""
+    if not (mask & seed).any():
+        return np.zeros_like(mask)
+    ids, runs = _label_runs(mask)
+    rows, starts, ends = runs
+    hit = np.array([seed[r, a:b].any() for r, a, b in zip(rows, starts, ends, strict=True)], dtype=bool)
+    return _paint_runs(mask.shape, runs, np.isin(ids, ids[hit]))
 
 
 def fill_holes(mask: Mask) -> Mask:
