@@ -296,3 +296,17 @@ def test_a_squish_springs_back_to_its_width_and_a_melt_stays_spread() -> None:
     melted = _features(area_end=1.05, area_max=1.27, height_end=0.55, height_min=0.24, height_rebound=0.41,
                        width_end=1.94, width_max=3.04, spread_max=3.04, top_lost=1.0, recolour_end=0.06)
     assert decide(melted) is Effect.MELT
+
+
+def test_a_subject_that_doubled_with_a_trace_of_eye_pixels_inflated() -> None:
+    # Values from the world's scenes: a black bird inflating while it flies closer (its own eyes,
+    # grown with it, add a trace of new eye pixels), and a bird whose eyes popped.
+    inflated = _features(area_end=1.84, area_max=2.04, area_min=0.82, height_end=1.31, height_min=0.62,
+                         width_end=1.11, width_max=1.13, spread_max=1.31, pieces_max=2.0, eyes=0.03)
+    assert decide(inflated) is Effect.INFLATE
+    popped = _features(area_end=2.77, area_max=2.77, height_end=1.53, width_end=1.03, width_max=1.06,
+                       spread_max=1.06, pieces_max=2.0, eyes=0.81)
+    assert decide(popped) is Effect.EYE_POP
+    # A small subject's eyes popping adds little area, and a little of them is enough.
+    small = _features(area_end=1.07, area_max=1.07, height_end=1.0, width_end=1.0, width_max=1.0, eyes=0.06)
+    assert decide(small) is Effect.EYE_POP
