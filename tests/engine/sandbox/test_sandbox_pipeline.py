@@ -90,10 +90,8 @@ def test_two_named_subjects_both_appear_in_the_video(prompt: str, subjects: set[
         assert set(found) == subjects and all(n == 1 for n in found.values())
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall (issue 3 closing note): the current weights give this "
-                                       "prompt's dog the ball's colour on seeds 0 and 2, though two subjects in a list "
-                                       "keep their own colours more often than with the previous weights")
 def test_a_red_ball_and_a_blue_dog_keep_their_colours() -> None:
+    # Failed on seeds 0 and 2 while tokens down to 5 % of the likeliest were drawn (now 10 %).
     for seed in range(3):
         found, _ = _found("a red ball and a blue dog", seed)
         assert set(found) == {(Kind.BALL, Colour.RED), (Kind.DOG, Colour.BLUE)}
@@ -115,7 +113,7 @@ def test_two_named_subjects_keep_their_own_colour_and_kind_in_most_samples() -> 
             for seed in range(2):
                 drawn = {(s.colour, s.kind) for s in p.sample_scene(prompt, "", seed).subjects}
                 right[join] += (ca, ka) in drawn and (cb, kb) in drawn
-    # 80 samples a join. Measured: 72, 56 and 66 (the previous weights: 68, 61, 65).
+    # 80 samples a join. Measured: 72, 58 and 66 (drawing down to 5 % of the likeliest token: 72, 56, 66).
     assert sum(right.values()) >= 0.75 * 240, right
 
 

@@ -35,6 +35,12 @@ __all__ = [
 
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "scene_generator.safetensors"
 MAX_TEXT_POSITIONS = 128  # the text encoder's truncation
+# A token is drawn only if it is at least this fraction as likely as the most likely one. 0.1 over
+# 0.05: what the prompt names wins more often (generator alone on held-out prompts: count +0.5 points
+# on eval seed 2024, count +0.5 and motion +0.7 on seed 6000; "a red ball and a blue dog" right on
+# 20 of 20 seeds, was 17), while open attributes keep their variety (0.2 cut a ball's cameras over
+# 60 seeds from 6 to 3).
+MIN_P = 0.1
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ class SceneGenerator(nn.Module):
         negative: torch.Tensor | None,
         seed: int,
         guidance: float = 3.0,
-        min_p: float = 0.05,
+        min_p: float = MIN_P,
     ) -> npt.NDArray[np.int64]:
         """One scene's tokens for a prompt's (L, 384) embeddings, steered away from ``negative``'s.
 

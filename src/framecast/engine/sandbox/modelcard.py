@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from framecast.engine.sandbox.model import MIN_P
+
 __all__ = ["write_model_card"]
 
 _HEAD = """# framecast sandbox scene generator
@@ -52,7 +54,7 @@ the projection of the frozen embeddings to tell, for every word piece of a named
 it names, a linear read that carries over to words no caption used. Positions are embedded as field
 + subject slot, so reading a colour is one skill shared by all four subjects.
 
-**Sampling.** Each token is drawn among those the prompt makes plausible (at least 5 % as likely as
+**Sampling.** Each token is drawn among those the prompt makes plausible (at least {min_p} as likely as
 the most likely one); a negative prompt then reweights them by classifier-free guidance against it
 (scale {guidance}), so it changes only what the prompt leaves open. Guidance against the empty prompt
 is not used: it multiplies ratios and so promotes tail tokens (an effect nobody named, a subject too
@@ -148,6 +150,7 @@ def write_model_card(weights_dir: Path, guidance: float = 3.0) -> Path:
         parameters=f"{training.get('parameters', 0):,}",
         size_mb=weights.stat().st_size / 1e6 if weights.is_file() else 0,
         captions=training.get("captions", 0), synonyms=synonyms, guidance=guidance, seed=config.get("seed", 0),
+        min_p=f"{MIN_P * 100:g} %",
         minutes=config.get("minutes", 30), threads=config.get("threads", 2), steps=training.get("steps", 0),
         batch=config.get("batch_size", 256), train_minutes=training.get("seconds", 0) / 60,
         final_loss=training.get("final_loss", float("nan")),
