@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from framecast.engine.sandbox.captions import EVAL_RATES, caption
 from framecast.engine.sandbox.cli import sandbox
-from framecast.engine.sandbox.evaluate import ATTRIBUTES, evaluate, evaluate_scenes, validate_analyzers
+from framecast.engine.sandbox.evaluate import ATTRIBUTES, draws_table, evaluate, evaluate_scenes, validate_analyzers
 from framecast.engine.sandbox.scene import Colour, Scene
 from framecast.engine.sandbox.world import complete
 
@@ -40,6 +40,28 @@ def test_scene_evaluation_scores_what_the_sampler_gets_right_and_wrong() -> None
     assert all(right.accuracy(a) == 1.0 for a in ATTRIBUTES if right.counts.get(a)), right.table()
     wrong = evaluate_scenes(colour_blind, n=40, seed=9)
     assert wrong.accuracy("colour") < 0.2 and wrong.accuracy("count") == 1.0, wrong.table()
+
+
+def test_other_draws_of_prompts_are_scored_one_column_per_seed() -> None:
+    specs = {}
+    for seed in (5, 6):
+        rng = np.random.default_rng(seed)
+        specs.update({c.text: c.spec for c in (caption(rng, held_out=True, rates=EVAL_RATES) for _ in range(12))})
+
+    def faithful(text: str, negative: str, seed: int) -> Scene:
+        return complete(specs[text], np.random.default_rng(seed))
+
+    def greyed(text: str, negative: str, seed: int) -> Scene:
+        scene = faithful(text, negative, seed)
+        return replace(scene, subjects=tuple(replace(s, colour=Colour.GREY) for s in scene.subjects))
+
+    head, rule, *rows = draws_table(faithful, 12, (5, 6)).splitlines()
+    assert head == "| attribute | seed 5 | seed 6 |" and rule == "|---|---|---|"
+    cells = {row.split(" | ")[0].strip("| "): row.split(" | ")[1:] for row in rows}
+    assert "colour" in cells and "count" in cells
+    assert all(c.startswith("100.0 %") or c.strip(" |") == "-" for row in cells.values() for c in row), rows
+    colour_row = next(r for r in draws_table(greyed, 12, (5, 6)).splitlines() if r.startswith("| colour"))
+    assert all(float(c.split(" %")[0]) < 50 for c in colour_row.split(" | ")[1:]), colour_row
 
 
 def test_validate_analyzers_runs() -> None:

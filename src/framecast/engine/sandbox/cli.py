@@ -46,7 +46,15 @@ def train_command(out: Path, minutes: float, seed: int, threads: int) -> None:
               help="Write the table into MODEL_CARD.md next to the weights.")
 def eval_command(weights: Path | None, count: int, known: int, seed: int, card: bool) -> None:
     """Render held-out prompts and measure colour, kind, count, motion, setting and effect."""
-    from framecast.engine.sandbox.evaluate import FPS, SECONDS, SIZE, evaluate, evaluate_scenes, validate_analyzers
+    from framecast.engine.sandbox.evaluate import (
+        FPS,
+        SECONDS,
+        SIZE,
+        draws_table,
+        evaluate,
+        evaluate_scenes,
+        validate_analyzers,
+    )
     from framecast.engine.sandbox.modelcard import write_model_card
     from framecast.engine.sandbox.pipeline import SandboxPipeline
 
@@ -54,6 +62,10 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
     scenes = evaluate_scenes(pipeline.sample_scene, n=count, seed=seed)
     click.echo("the generator alone (sampled scenes against what the prompts pin):")
     click.echo(scenes.table())
+    # Other draws of held-out prompts, twice as many each, for the generator alone (seconds each).
+    draws = draws_table(pipeline.sample_scene, 2 * count, (seed + 1000, seed + 2000))
+    click.echo("the generator alone on other draws of held-out prompts:")
+    click.echo(draws)
     report = evaluate(pipeline.sample_scene, n=count, seed=seed, log=lambda m: click.echo(m))
     click.echo("measured from the rendered pixels:")
     click.echo(report.table())
@@ -71,8 +83,8 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
         directory = weights.parent if weights else WEIGHTS_DIR
         (directory / "evaluation.json").write_text(json.dumps({
             "prompts": report.prompts, "size": f"{SIZE[0]}x{SIZE[1]}", "seconds": SECONDS, "fps": FPS,
-            "table": report.table(), "scenes": scenes.table(), "known": known, "validation": validation_table,
-            "notes": notes,
+            "table": report.table(), "scenes": scenes.table(), "draws": draws, "known": known,
+            "validation": validation_table, "notes": notes,
             "raw": report.as_dict(),
         }, indent=2) + "\n")
         click.echo(f"model card: {write_model_card(directory)}")

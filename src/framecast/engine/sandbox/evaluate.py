@@ -257,6 +257,19 @@ def evaluate_scenes(
     return report
 
 
+def draws_table(sample_scene: Callable[[str, str, int], Scene], n: int, seeds: Sequence[int]) -> str:
+    """The generator alone on other draws of ``n`` held-out prompts, one column per seed: how far
+    one draw's accuracy is from another's."""
+    reports = [evaluate_scenes(sample_scene, n=n, seed=seed) for seed in seeds]
+    rows = ["| attribute |" + "".join(f" seed {seed} |" for seed in seeds), "|---|" + "---|" * len(seeds)]
+    for a in ATTRIBUTES:
+        cells = [r.counts.get(a, (0, 0)) for r in reports]
+        if any(n_a for _, n_a in cells):
+            rows.append(f"| {a} |" + "".join(f" {100 * ok / n_a:.1f} % ({n_a}) |" if n_a else " - |"
+                                             for ok, n_a in cells))
+    return "\n".join(rows)
+
+
 def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] = print) -> EvalReport:
     """The analyzers' own accuracy on scenes drawn from the world (known truth, no generator)."""
     from framecast.engine.sandbox.effect_analysis import classify_effect

@@ -86,6 +86,11 @@ before any rendering or measuring (the gap to the table above is the analyzers' 
 
 {scenes}
 
+The held-out prompts are themselves a sample, and another draw of them scores differently. The
+generator alone on two more draws, twice as many prompts each:
+
+{draws}
+
 How far the measurement itself can be trusted: the same analyzers on {known} scenes drawn straight
 from the world (no generator, truth known):
 
@@ -163,7 +168,7 @@ def write_model_card(weights_dir: Path, guidance: float = 3.0) -> Path:
     evaluation_path = weights_dir / "evaluation.json"
     if evaluation_path.is_file():
         ev = json.loads(evaluation_path.read_text())
-        text += "\n" + _EVAL.format(**{"scenes": "(not recorded)", **ev})
+        text += "\n" + _EVAL.format(**{"scenes": "(not recorded)", "draws": "(not recorded)", **ev})
     else:
         text += "\n## Evaluation\n\nNot run yet: `framecast sandbox eval` writes it here.\n"
     text += "\n" + _LIMITS
