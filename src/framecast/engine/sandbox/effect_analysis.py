@@ -686,8 +686,8 @@ def decide(f: EffectFeatures) -> Effect:
     level = abs(f.height_end - 1.0) < 0.1 and f.area_end >= 1.12 and f.recolour_end >= 0.3
     if level and 1.22 <= f.width_end <= 2.4 and f.stripes >= 0.02:
         return Effect.CAKE_IFY
-    # Popped eyes are big: a subject that doubled in size with only a trace of new eye pixels (its
-    # own eyes, grown with it) inflated.
+    # Popped eyes are big: a subject that grew by half or more with only a trace of new eye pixels
+    # (its own eyes, grown with it) inflated.
     inflated = f.area_end >= 1.5 and f.eyes < 0.1
     if ((f.eyes >= 0.02 and f.width_end < 1.22) or (f.eyes >= 0.008 and f.width_end < 1.15)) and not inflated:
         return Effect.EYE_POP
