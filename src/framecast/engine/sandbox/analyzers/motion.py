@@ -206,9 +206,7 @@ def track_subject(
             continue
         # Measure the whole subject (the colour gate keeps only its main colour), unless the whole
         # is much bigger than it has been: then it has merged with another subject.
-        whole = fgs[t] & dilate(best, 2)
-        whole_pieces = [c for c in components(whole, 4) if (c & best).any()]
-        full = np.logical_or.reduce(whole_pieces) if whole_pieces else best
+        full = touching(fgs[t] & dilate(best, 2), best)
         full_area = float(full.sum())
         mask = full if (most_full == 0 or full_area < 1.6 * most_full) else best
         most_full = max(most_full, full_area) if mask is full else most_full
@@ -279,11 +277,11 @@ def _is_spinning(frames: npt.NDArray[np.uint8], track: Track, camera: npt.NDArra
     steps = min(len(frames), 13)
     soft: dict[int, F32] = {}
     tracked = track.masks[:steps]
+    if _turns_steadily(frames, track.found, camera, tracked, soft):
+        return True
     bodies = [track.body(t) for t in range(len(tracked))]
-    return _turns_steadily(frames, track.found, camera, tracked, soft) or (
-        any(not np.array_equal(b, m) for b, m in zip(bodies, tracked, strict=True))
-        and _turns_steadily(frames, track.found, camera, bodies, soft)
-    )
+    grown = any(not np.array_equal(b, m) for b, m in zip(bodies, tracked, strict=True))
+    return grown and _turns_steadily(frames, track.found, camera, bodies, soft)
 
 
 def _turns_steadily(
