@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from framecast.engine.sandbox.analyzers import analyze_clip, render_for_analysis
+from framecast.engine.sandbox.evaluate import brief_scene, reading_at
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Effect, Scene
 from framecast.engine.sandbox.world import random_scene
@@ -41,12 +42,6 @@ def _scenes(n: int, seed: int, colours: list[Colour]) -> list[Scene]:
     return out
 
 
-def _own(renderer: SceneRenderer, k: int, cxs: list[float], cys: list[float]) -> int:
-    """The read subject that stands for drawn subject ``k``: the one nearest where it starts."""
-    x, y = renderer.frame_track(k)[0, :2]
-    return int(np.argmin([(cx - x) ** 2 + (cy - y) ** 2 for cx, cy in zip(cxs, cys, strict=True)]))
-
-
 def still(n: int, seed: int, colours: list[Colour]) -> None:
     tally: Counter[str] = Counter()
     for i, scene in enumerate(_scenes(n, seed, colours)):
@@ -55,17 +50,17 @@ def still(n: int, seed: int, colours: list[Colour]) -> None:
         tally["scenes"] += 1
         tally["count"] += reading.count == len(scene.subjects)
         if reading.count != len(scene.subjects):
-            print(f"  count {reading.count} for {len(scene.subjects)}: {_brief(scene)}")
+            print(f"  count {reading.count} for {len(scene.subjects)}: {brief_scene(scene)}")
         if not reading.subjects:
             continue
-        cxs, cys = [s.cx for s in reading.subjects], [s.cy for s in reading.subjects]
         for k, s in enumerate(scene.subjects):
-            got = reading.subjects[_own(r, k, cxs, cys)]
+            got = reading.subjects[reading_at(reading, *r.frame_track(k)[0, :2])]
             tally["subjects"] += 1
             tally["colour"] += got.colour == s.colour
             tally["kind"] += got.kind == s.kind
             if (got.colour, got.kind) != (s.colour, s.kind):
-                print(f"  {s.colour.value} {s.kind.value} read {got.colour.value} {got.kind.value}: {_brief(scene)}")
+                print(f"  {s.colour.value} {s.kind.value} read {got.colour.value} {got.kind.value}: "
+                      f"{brief_scene(scene)}")
     print(f"count {_pct(tally['count'], tally['scenes'])}  colour {_pct(tally['colour'], tally['subjects'])}  "
           f"kind {_pct(tally['kind'], tally['subjects'])}")
 
@@ -78,20 +73,14 @@ def motion(n: int, seed: int) -> None:
         reading = analyze_clip(*render_for_analysis(r))
         if not reading.subjects:
             continue
-        cxs, cys = [s.cx for s in reading.subjects], [s.cy for s in reading.subjects]
         for k, s in enumerate(scene.subjects):
-            got = reading.motions[_own(r, k, cxs, cys)]
+            got = reading.motions[reading_at(reading, *r.frame_track(k)[0, :2])]
             total += 1
             right += got == s.motion
             if got != s.motion:
                 confusions[(s.motion.value, got.value)] += 1
-                print(f"  {s.motion.value} read {got.value}: {s.colour.value} {s.kind.value} in {_brief(scene)}")
+                print(f"  {s.motion.value} read {got.value}: {s.colour.value} {s.kind.value} in {brief_scene(scene)}")
     print(f"motion {_pct(right, total)}  confusions: {dict(confusions.most_common())}")
-
-
-def _brief(scene: Scene) -> str:
-    names = ", ".join(f"{s.colour.value} {s.kind.value} {s.motion.value}" for s in scene.subjects)
-    return f"{scene.setting.value}/{scene.light.value}/{scene.camera.value}: {names}"
 
 
 def _pct(ok: int, n: int) -> str:

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine" 
 from effect_fixtures import COLOURS, SHAPES, make_background, make_sprite, render_effect
 
 from framecast.engine.sandbox.effect_analysis import classify_effect, decide, effect_features
+from framecast.engine.sandbox.evaluate import reading_at
 from framecast.engine.sandbox.imaging.raster import composite
 from framecast.engine.sandbox.scene import (
     Camera,
@@ -133,7 +134,7 @@ def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effec
             if s.effect is Effect.NONE or not reading.subjects:
                 continue
             path = tracks[k]
-            j = int(np.argmin([(q.cx - path[0, 0]) ** 2 + (q.cy - path[0, 1]) ** 2 for q in reading.subjects]))
+            j = reading_at(reading, path[0, 0], path[0, 1])
             others = tracks[:k] + tracks[k + 1 :] if with_track else []
             got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None, others)
             what = f"{s.colour.value} {s.kind.value} {s.motion.value}, {scene.camera.value}, {len(subjects)} subjects"

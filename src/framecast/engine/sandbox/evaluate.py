@@ -25,7 +25,7 @@ from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Effect, Kind, Light, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.world import SceneSpec, random_scene
 
-__all__ = ["ATTRIBUTES", "EvalReport", "evaluate", "evaluate_scenes", "validate_analyzers"]
+__all__ = ["ATTRIBUTES", "EvalReport", "brief_scene", "evaluate", "evaluate_scenes", "reading_at", "validate_analyzers"]
 
 ATTRIBUTES = ("colour", "kind", "count", "motion", "setting", "effect", "light")
 NOVELTIES = ("synonym", "template", "combination")
@@ -178,7 +178,7 @@ def _from_scene(scene: Scene) -> _Observed:
 def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> None:
     """Each attribute the caption pins, against what was seen of the clip drawn from ``scene``."""
     spec, novelty = cap.spec, cap.novelty[0] if cap.novelty else None
-    note = f"{cap.text!r} -> {_brief(scene)}"
+    note = f"{cap.text!r} -> {brief_scene(scene)}"
     if spec.setting is not None:
         report.add("setting", seen.setting == spec.setting, novelty, f"read {seen.setting.value} | {note}")
     if spec.light is not None:
@@ -208,7 +208,13 @@ def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> N
                        f"read {got_effect.value if got_effect else None} | {note}")
 
 
-def _brief(scene: Scene) -> str:
+def reading_at(reading: ClipReading, x: float, y: float) -> int:
+    """Which read subject stands for a drawn one that starts at frame point (x, y): the one whose
+    first-frame centre is nearest."""
+    return int(np.argmin([(r.cx - x) ** 2 + (r.cy - y) ** 2 for r in reading.subjects]))
+
+
+def brief_scene(scene: Scene) -> str:
     subjects = ", ".join(f"{s.colour.value} {s.kind.value} {s.motion.value}"
                          + (f" {s.effect.value}" if s.effect is not Effect.NONE else "") for s in scene.subjects)
     return f"{scene.setting.value}/{scene.light.value}/{scene.camera.value}: {subjects}"
@@ -291,11 +297,11 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
         reading = analyze_clip(frames, backgrounds)
         report.add("setting", reading.setting == scene.setting)
         report.add("light", reading.light == scene.light)
-        report.add("count", reading.count == len(scene.subjects), note=f"{reading.count} vs {_brief(scene)}")
+        report.add("count", reading.count == len(scene.subjects), note=f"{reading.count} vs {brief_scene(scene)}")
         tracks = _tracks(renderer)
         for k, s in enumerate(scene.subjects if reading.subjects else ()):
             path = tracks[k]
-            j = int(np.argmin([(r.cx - path[0, 0]) ** 2 + (r.cy - path[0, 1]) ** 2 for r in reading.subjects]))
+            j = reading_at(reading, path[0, 0], path[0, 1])
             r = reading.subjects[j]
             report.add("kind", r.kind == s.kind, note=f"{s.kind.value} read {r.kind.value}")
             report.add("colour", r.colour == s.colour,
