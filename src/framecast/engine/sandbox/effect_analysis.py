@@ -614,7 +614,9 @@ def decide(f: EffectFeatures) -> Effect:
             return Effect.EXPLODE
         if f.cloth_max >= 0.4 or f.area_max >= 1.4:
             return Effect.TA_DA
-        return Effect.EXPLODE if f.flash_max >= 0.05 else Effect.DISSOLVE
+        # Dissolving specks stay where the subject was (spread up to about 1.4 widths); debris
+        # flies out to twice its width or more, even when the flash falls between two frames.
+        return Effect.EXPLODE if f.flash_max >= 0.05 or f.spread_max >= 1.8 else Effect.DISSOLVE
     if f.recolour_end >= 0.65 and f.eyes < 0.02 and f.width_end < 1.25 and 0.6 < f.area_end < 1.4:
         return Effect.PEEL
     # Nearly all of it a new colour, without eyes: peeled, whatever a neighbour added to its area.
@@ -695,8 +697,11 @@ def decide(f: EffectFeatures) -> Effect:
     # its size and colours: a poke, whatever a flapping wing or a neighbour did to its outline.
     if f.skin_max >= 0.2 and f.width_max >= 2.0 and 0.75 <= f.area_end < 1.3 and f.recolour_end < 0.5:
         return Effect.POKE
+    # An inflating subject swells up from where it stands and lifts a little at the end, so its
+    # middle rises; more area around a middle that stayed or sank is a neighbour joined to it.
     grown = min(f.height_end, f.width_end) >= 1.2 and f.area_end >= 1.15
-    if grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6)):
+    swollen = grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6))
+    if swollen and f.drop_end <= -0.05:
         return Effect.INFLATE
     if f.recolour_end >= 0.3:
         # A peel keeps the subject's area; cake layers add a banded slice.

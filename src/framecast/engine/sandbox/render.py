@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from framecast.engine.sandbox import motion as mo
 from framecast.engine.sandbox.backdrop import FOG_COLOUR, paint_backdrop, subject_grade
-from framecast.engine.sandbox.imaging.raster import composite, composite_u8, to_uint8
+from framecast.engine.sandbox.imaging.raster import composite, draw_u8, to_uint8
 from framecast.engine.sandbox.scene import Camera, Effect, Gait, Kind, Layer, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.sprites import Sprite, draw_shadow, draw_subject, warp_sprite
 
@@ -289,7 +289,7 @@ class SceneRenderer:
         layers = self.subject_layers(i)
         if extra_layers is not None:
             layers = layers + extra_layers(i)
-        return composite_u8(self.background_frame(i), layers)
+        return draw_u8(self.background_frame(i), layers)
 
     def frames(self, extra_layers: ExtraLayers | None = None) -> Iterator[U8]:
         """Every frame in order, each (H, W, 3) uint8, rendered only when asked for."""
