@@ -603,7 +603,8 @@ def decide(f: EffectFeatures) -> Effect:
     Thresholds sit midway between the effects they separate, measured on the effects' own renders
     over many shapes, colours and backgrounds (``benchmarks/effect_accuracy.py``); the rules for
     partly hidden or crowded subjects on effect clips from the world's own scenes (``--world
-    --track``, seeds 11, 12 and 21; the model card's check on known scenes uses seed 7).
+    --track``, seeds 11, 12 and 21, and 13 and 14 for debris whose flash falls between frames; the
+    model card's check on known scenes uses seed 7).
     """
     if f.area_end < 0.08:  # the subject is gone
         # Under a cloth as large as itself, without a flash: a narrow figure's cloth spreads as
