@@ -91,13 +91,10 @@ def test_two_named_subjects_both_appear_in_the_video(prompt: str, subjects: set[
 
 
 def test_a_red_ball_and_a_blue_dog_keep_their_colours() -> None:
-    # A property of samples, not of one seed: the weights before the effect paraphrases were right
-    # on 20 of 20 seeds; the shipped ones give a red dog on seed 0 and are right on 19 of 20.
-    right = 0
-    for seed in range(10):
+    # Failed on seeds 0 and 2 while tokens down to 5 % of the likeliest were drawn (now 10 %).
+    for seed in range(3):
         found, _ = _found("a red ball and a blue dog", seed)
-        right += {(Kind.BALL, Colour.RED), (Kind.DOG, Colour.BLUE)} <= set(found)
-    assert right >= 9
+        assert set(found) == {(Kind.BALL, Colour.RED), (Kind.DOG, Colour.BLUE)}
 
 
 def test_two_named_subjects_keep_their_own_colour_and_kind_in_most_samples() -> None:
@@ -116,7 +113,7 @@ def test_two_named_subjects_keep_their_own_colour_and_kind_in_most_samples() -> 
             for seed in range(2):
                 drawn = {(s.colour, s.kind) for s in p.sample_scene(prompt, "", seed).subjects}
                 right[join] += (ca, ka) in drawn and (cb, kb) in drawn
-    # 80 samples a join. Measured: 70, 70 and 72 (the weights before the effect paraphrases: 72, 58, 66).
+    # 80 samples a join. Measured: 72, 58 and 66 (drawing down to 5 % of the likeliest token: 72, 56, 66).
     assert sum(right.values()) >= 0.75 * 240, right
 
 

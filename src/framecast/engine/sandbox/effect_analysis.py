@@ -698,11 +698,8 @@ def decide(f: EffectFeatures) -> Effect:
     # its size and colours: a poke, whatever a flapping wing or a neighbour did to its outline.
     if f.skin_max >= 0.2 and f.width_max >= 2.0 and 0.75 <= f.area_end < 1.3 and f.recolour_end < 0.5:
         return Effect.POKE
-    # An inflating subject swells up from where it stands and lifts a little at the end, so its
-    # middle rises; more area around a middle that stayed or sank is a neighbour joined to it.
     grown = min(f.height_end, f.width_end) >= 1.2 and f.area_end >= 1.15
-    swollen = grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6))
-    if swollen and f.drop_end <= -0.05:
+    if grown or (f.area_end >= 1.35 and (max(f.height_end, f.width_end) >= 1.1 or f.area_end >= 1.6)):
         return Effect.INFLATE
     if f.recolour_end >= 0.3:
         # A peel keeps the subject's area; cake layers add a banded slice.

@@ -112,23 +112,21 @@ _LIMITS = """## Limits
   more out of the embeddings than they hold; a larger text encoder is the fix, not more training.
 - At most four subjects; "a crowd" is four. Two subjects in a list, in clauses or side by side ("a
   red ball and a blue dog", "an orange box falls while a purple ring spins", "a green box next to a
-  white cat") both keep their own colour and kind in about 88 % of samples (212 of 240 over "and",
-  "next to" and "with"); otherwise the second takes the first one's colour or is left out ("a red
-  ball and a blue dog" itself comes out right on 19 of 20 seeds; seed 0 gives a red dog). Of three
-  in a list, all three come out right in fewer than a third of samples.
-- Effects named with held-out verbs are missed about four times in ten by the generator alone (59 %
-  right over the three draws of prompts, 46 % for the weights trained before each effect had three
-  more training paraphrases), and the effect analyzer itself misreads about one effect in six on
-  known scenes (in a crowd of three or four a neighbour joins the subject's outline and reads as
-  inflating or tearing; a melt's puddle reads as a crushed slab; a squish that springs back is
-  pressed less than it looks behind a neighbour), so the effect row is part model, part
-  measurement. The motion reader misses about one subject in twenty-five on known scenes: a subject
-  crossing a zoom or an orbit, a spinning bird whose flapping makes its outline seem to grow, a ring
-  whose light band is too faint to follow.
+  white cat") both keep their own colour and kind in about 80 % of samples; otherwise the second
+  takes the first one's colour or, most often after "next to", is left out ("a red ball and a blue
+  dog" itself comes out right on 20 of 20 seeds). Of three in a list, all three come out right in
+  fewer than a third of samples.
+- Effects named with held-out verbs are often missed, and the effect analyzer itself misreads
+  about one effect in six on known scenes (in a crowd of three or four a neighbour joins the
+  subject's outline and reads as inflating or tearing; a squish that springs back is pressed less
+  than it looks behind a neighbour), so the effect row is part model, part measurement. The motion
+  reader misses about one subject in twenty-five on known scenes: a subject crossing a zoom or an
+  orbit, a spinning bird whose flapping makes its outline seem to grow, a ring whose light band is
+  too faint to follow.
 - One draw of held-out prompts is not the last word. On the two other draws above, the generator
-  alone scores 4-5 points lower on colour, 1 lower on count and up to 3 lower on motion than on the
-  draw the main table uses; its effect score is the same on one draw and 12 points lower on the
-  other. Read the main table as one sample of prompts, not as a guarantee.
+  alone scores 4-6 points lower on colour and 1-3 lower on count and motion than on the draw the
+  main table uses; its effect score lands 3 points above on one draw and 10 below on the other. Read the
+  main table as one sample of prompts, not as a guarantee.
 - Subjects are flat cartoon sprites; lighting tints them but casts only contact shadows.
 - Deterministic for a given seed, prompt and negative prompt on the same machine and torch build.
 """

@@ -313,58 +313,38 @@ SPEED: dict[Speed, Synonyms] = {
 # Effects as verb phrases (base form), what happens to the subject.
 EFFECT: dict[Effect, Synonyms] = {
     Effect.CAKE_IFY: _s("turn into a cake|become a cake|get cake-ified|transform into cake|turn out to be a cake|"
-                        "get sliced open to reveal it is cake|be revealed as cake|"
-                        "change into a birthday cake|be cut open to show sponge cake inside|become a layered cake",
-                        "morph into a frosted cake"),
+                        "get sliced open to reveal it is cake|be revealed as cake", "morph into a frosted cake"),
     Effect.CRUMBLE: _s("crumble|crumble into pieces|fall apart|crumble to dust|break into crumbs|"
-                       "disintegrate into chunks|"
-                       "fall to pieces|crack and crumble|collapse into crumbly fragments",
+                       "disintegrate into chunks",
                        "crumble away to rubble"),
     Effect.CRUSH: _s("get crushed|be crushed|get flattened by a press|be squashed flat|get smashed flat|"
-                     "be crushed flat|"
-                     "get squashed under a heavy weight|be flattened|get crushed under a press",
+                     "be crushed flat",
                      "get pressed flat"),
-    Effect.DECAPITATE: _s("lose its head|have its head pop off|get decapitated|have its top fly off|get beheaded|"
-                          "have its head chopped off|have its head fly off|lose its top",
+    Effect.DECAPITATE: _s("lose its head|have its head pop off|get decapitated|have its top fly off|get beheaded",
                           "have its top knocked clean off"),
-    Effect.DEFLATE: _s("deflate|go flat|lose its air|sag flat|shrivel like a punctured balloon|collapse like a balloon|"
-                       "let out all its air|go limp and flat|sag like an empty balloon",
+    Effect.DEFLATE: _s("deflate|go flat|lose its air|sag flat|shrivel like a punctured balloon|collapse like a balloon",
                        "deflate like a tyre"),
     Effect.DISSOLVE: _s("dissolve|dissolve into particles|fade away into dust|dissolve away|turn to dust|"
-                        "disintegrate into specks|"
-                        "break up into dust|drift away as dust|evaporate into a cloud of specks",
-                        "scatter into fine particles"),
-    Effect.EXPLODE: _s("explode|blow apart|burst apart|explode into pieces|blow up into fragments|burst into bits|"
-                       "detonate|go off like a bomb|erupt into fragments",
+                        "disintegrate into specks", "scatter into fine particles"),
+    Effect.EXPLODE: _s("explode|blow apart|burst apart|explode into pieces|blow up into fragments|burst into bits",
                        "shatter explosively"),
     Effect.EYE_POP: _s("have its eyes pop out|get bulging eyes|have its eyes bulge out|go googly-eyed|"
-                       "have cartoon eyes pop out|"
-                       "have its eyes spring out|get huge bulging eyes|goggle with bulging eyes",
-                       "stare with popping eyes"),
+                       "have cartoon eyes pop out", "stare with popping eyes"),
     Effect.INFLATE: _s("inflate|puff up|inflate like a balloon|swell up like a balloon|get pumped full of air|"
-                       "balloon up|"
-                       "swell up|fill up with air|expand like a balloon",
+                       "balloon up",
                        "blow up like a balloon"),
     Effect.LEVITATE: _s("levitate|float up into the air|hover in the air|rise up to hover|levitate off the ground|"
-                        "float weightlessly|"
-                        "float off the ground|lift off and float|drift upward weightlessly", "defy gravity"),
-    Effect.MELT: _s("melt|melt into a puddle|melt away|melt down|turn into goo|melt into drips|"
-                    "drip away|soften and drip|ooze into a puddle", "liquefy"),
-    Effect.PEEL: _s("peel|peel away|peel like a sticker|peel off|have its skin peel away|peel back|"
-                    "peel apart|have its surface peel off|peel like an orange",
+                        "float weightlessly", "defy gravity"),
+    Effect.MELT: _s("melt|melt into a puddle|melt away|melt down|turn into goo|melt into drips", "liquefy"),
+    Effect.PEEL: _s("peel|peel away|peel like a sticker|peel off|have its skin peel away|peel back",
                     "flake off"),
-    Effect.POKE: _s("get poked|be poked|get prodded|get poked by a finger|get jabbed|be prodded|"
-                    "get tapped by a finger|get nudged by a finger|be jabbed",
+    Effect.POKE: _s("get poked|be poked|get prodded|get poked by a finger|get jabbed|be prodded",
                     "receive a poke"),
-    Effect.SQUISH: _s("get squished|be squished|get squeezed|squish|be squeezed like a stress ball|get squashed|"
-                      "get squeezed tight|be squished like dough|squish like a sponge",
+    Effect.SQUISH: _s("get squished|be squished|get squeezed|squish|be squeezed like a stress ball|get squashed",
                       "be compressed like jelly"),
     Effect.TA_DA: _s("vanish with a ta-da|disappear in a puff|do a ta-da|vanish like a magic trick|"
-                     "disappear like magic|vanish under a cloth|"
-                     "vanish into thin air|disappear behind a cloth|be whisked away by magic",
-                     "vanish in a magic reveal"),
-    Effect.TEAR: _s("tear apart|rip in half|tear in two|get torn apart|rip apart like paper|split open|"
-                    "tear open|be torn in half|rip down the middle",
+                     "disappear like magic|vanish under a cloth", "vanish in a magic reveal"),
+    Effect.TEAR: _s("tear apart|rip in half|tear in two|get torn apart|rip apart like paper|split open",
                     "be ripped to shreds"),
 }
 
