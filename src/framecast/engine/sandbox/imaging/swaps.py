@@ -26,8 +26,8 @@ from framecast.engine.sandbox.imaging.inpaint import inpaint
 from framecast.engine.sandbox.imaging.raster import (
     F32,
     U8,
-    composite_u8,
     dilate,
+    draw_u8,
     flatten,
     sample,
     scale_sprite,
@@ -155,6 +155,6 @@ def render_swaps(spec: GenerationSpec, scene: Scene, factory: RendererFactory, c
         if body is None or body.shape[0] < 2:
             return out
         fitted, cx, cy = fit(body, box, key)
-        return composite_u8(out, [Layer(fitted, cx, cy)])
+        return draw_u8(out, [Layer(fitted, cx, cy)])  # out is this frame's own copy
 
     return lazy_clip(spec, render, control, "swapping", {"region": track.method})
