@@ -133,6 +133,21 @@ def test_three_named_subjects_all_appear_in_the_video() -> None:
         assert setting is Setting.GRASS_FIELD
 
 
+def test_a_number_word_gives_that_many_subjects_in_most_samples() -> None:
+    p = shipped_pipeline()
+    for prompt, n in (("two dogs", 2), ("two yellow stars", 2), ("four dogs", 4), ("four yellow stars", 4)):
+        exact = sum(len(p.sample_scene(prompt, "", seed).subjects) == n for seed in range(10))
+        assert exact >= 7, (prompt, exact)  # measured on 20 seeds: 19, 20, 17 and 18
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall (model card): after two of a kind the generator stops "
+                                       "about half the time, so 'three' gives three in 5 to 11 of 20 samples")
+def test_three_gives_three_subjects_in_most_samples() -> None:
+    p = shipped_pipeline()
+    exact = sum(len(p.sample_scene("three red balls", "", seed).subjects) == 3 for seed in range(10))
+    assert exact >= 7, exact
+
+
 @pytest.mark.parametrize("prompt", [
     "A young woman in a pale blue corset and denim, her vibrant blue bob framed against a dusky desert "
     "landscape, walks slowly, her gaze unwavering and enigmatic as the camera remains fixed on her pace.",
