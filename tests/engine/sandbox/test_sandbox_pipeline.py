@@ -206,7 +206,7 @@ def test_progress_and_cancel() -> None:
 def test_other_tasks_go_to_the_image_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     import framecast.engine.sandbox.imaging as imaging
 
-    seen = {}
+    seen: dict[str, object] = {}
 
     def fake(spec: GenerationSpec, scene: object, factory: object, control: object) -> Clip:
         seen.update(task=spec.task, scene=scene, factory=factory)
