@@ -132,15 +132,9 @@ class _Canvas:
         """The outline painted over ``distance`` <= 0.5 and the fill over ``distance`` <= 0.5 - stroke,
         in one pass. With ``stroke`` >= 1 the fill's coverage is non-zero only where the outline's is
         1, so painting the two in turn reduces to this single blend (and the alpha of the outline)."""
-        edge = np.clip(0.5 - distance, 0.0, 1.0)
+        self.paint(rows, cols, np.clip(0.5 - distance, 0.0, 1.0), outline)
         fill = np.clip(np.float32(0.5 - stroke) - distance, 0.0, 1.0)
-        rgb = self.rgb[:, rows, cols]
-        blend = outline[:, None, None] - rgb
-        blend *= edge
-        rgb += blend
-        rgb += fill * (colour - outline)[:, None, None]
-        alpha = self.alpha[rows, cols]
-        alpha += (1.0 - alpha) * edge
+        self.rgb[:, rows, cols] += fill * (colour - outline)[:, None, None]
 
 
 def draw_subject(
