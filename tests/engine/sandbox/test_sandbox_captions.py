@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.captions import EVAL_RATES, Caption, _verb_phrase, _Writer, caption
 from framecast.engine.sandbox.scene import Effect, Motion
 from framecast.engine.sandbox.world import SubjectSpec
@@ -93,3 +94,27 @@ def test_a_plural_subject_until_an_effect_reads_as_english() -> None:
     linked = [p for p in phrases if " they " in p]
     assert linked and not [p for p in linked if " they be " in p]
     assert [p for p in linked if " they are " in p]  # "until they are poked"
+
+
+def test_a_relation_joins_two_subjects_that_both_stay_named() -> None:
+    """"a dog chasing a ball": the first subject does nothing of its own, the relation links the
+    second to it, and the spec keeps both; held-out relations appear only in held-out captions."""
+    rng = np.random.default_rng(6)
+    linked = 0
+    for _ in range(4000):
+        c = caption(rng)
+        low = c.text.lower()
+        assert not any(f" {r} " in low for r in w.RELATION.held_out), c.text
+        hit = [r for r in w.RELATION.train if f" {r} " in low]
+        if len(c.spec.groups) != 2 or not c.spans or not hit:
+            continue
+        first, second = c.spans
+        if not low[first[0] : second[0]].rstrip().endswith(f" {hit[0]}"):
+            continue  # the word is part of another phrase
+        # The relation closes the first subject's words; the second's are its own.
+        linked += 1
+        assert first[1] <= second[0] and hit[0] not in low[second[0] : second[1]], c.text
+        assert all(g.spec.kinds for g in c.spec.groups), c.text
+    assert linked >= 20
+    held = [caption(rng, held_out=True, rates=EVAL_RATES).text.lower() for _ in range(1500)]
+    assert any(f" {r} " in t for t in held for r in w.RELATION.held_out)

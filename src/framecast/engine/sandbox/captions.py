@@ -198,11 +198,14 @@ _BESIDE = ("next to", "beside", "with", "alongside", "near", "together with")
 _MEANWHILE = ("while", "as", "and meanwhile")
 
 
-def _join(wr: _Writer, items: list[str], finite: bool) -> tuple[str, bool]:
+def _join(wr: _Writer, items: list[str], finite: bool, bare: bool = False) -> tuple[str, bool]:
     """The subjects' phrases joined into one, and whether the first alone is the grammatical
-    subject (a preposition joined the rest to it: "there is a box next to two cats")."""
+    subject (a preposition or a relation joined the rest to it: "there is a box next to two cats",
+    "a dog chasing a ball"). ``bare``: the first phrase has no verb, so a relation can follow it."""
     if len(items) <= 1:
         return "".join(items), False
+    if len(items) == 2 and bare and wr.chance(0.3):
+        return f"{items[0]} {wr.pick(w.RELATION)} {items[1]}", True
     if len(items) == 2 and wr.chance(0.35):
         link = wr.choice(_MEANWHILE if finite else _BESIDE)
         return f"{items[0]} {link} {items[1]}", not finite
@@ -441,8 +444,9 @@ def _render(
     wr.group = -1
     cam = wr.note("camera", spec.camera, wr.pick(w.CAMERA[spec.camera])) if spec.camera is not None else ""
     where = _where(wr, spec)
-    main, _ = _join(wr, mains, finite=True)
-    ing, first_alone = _join(wr, ings, finite=False)
+    bare = bool(mains) and mains[0] == ings[0]  # the first subject does nothing (no verb phrase)
+    main, _ = _join(wr, mains, finite=True, bare=bare)
+    ing, first_alone = _join(wr, ings, finite=False, bare=bare)
     fill = {
         "main": main, "ing": ing, "where": where, "cam": cam,
         "cam_sentence": f" {_cap(cam)}." if cam else "", "cam_comma": f", {cam}" if cam else "",
@@ -519,6 +523,7 @@ def _held_out_pattern() -> re.Pattern[str]:
                   w.GAIT_DIRECTION, w.SPEED, w.EFFECT, w.TIMING, w.COUNT_WORDS, w.COLUMN, w.ROW):
         for syn in table.values():  # type: ignore[attr-defined]
             phrases.update(p.lower() for p in syn.held_out)
+    phrases.update(p.lower() for p in w.RELATION.held_out)
     for _, held in w.SETTING.values():
         phrases.update(noun.lower() for _, _, noun in held)
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))

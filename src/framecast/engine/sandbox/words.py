@@ -357,6 +357,11 @@ TIMING: dict[Timing, Synonyms] = {
                     "toward the close"),
 }
 
+# What one subject does to another ("a dog chasing a ball"): it joins two subjects into one scene
+# (both appear); the world draws neither the relation nor where they stand, so no spatial words here.
+RELATION: Synonyms = _s("chasing|following|watching|looking at|playing with|facing|racing|greeting|"
+                        "guarding|waiting for|trailing|meeting", "pursuing|staring at")
+
 # How many: exact numbers, and vague plurals with the counts they allow.
 COUNT_WORDS: dict[tuple[int, ...], Synonyms] = {
     (2,): _s("two|a pair of|a couple of|2", "twin"),
