@@ -55,6 +55,13 @@ class GeneratorConfig:
     # frozen embeddings of "a red ball and a blue dog" blur which colour goes with which noun, these
     # learn it (the decoder's cross-attention alone can only match, not relate, the words).
     text_layers: int = 1
+    # Each word piece's meaning as the generator reads it: a cosine classifier over the pieces says
+    # which scene value ("red", "melt") a piece names, and that reading joins the piece's memory. A
+    # nearest-direction read carries over to words no caption used ("flake off" lands nearest "peel").
+    # Same captions and seed, with the channel against without (`framecast sandbox eval`'s
+    # generator-alone tables, three draws of held-out prompts): effects named with held-out verbs
+    # 45 / 66 / 57 % against 35 / 61 / 41 %, every other attribute within a point on average.
+    word_channel: bool = True
 
 
 def vocabulary_signature() -> str:
@@ -107,6 +114,20 @@ class _TextBlock(nn.Module):
         return out
 
 
+class _CosineHead(nn.Module):
+    """Logits as scaled cosines between a feature and one learned direction per scene token."""
+
+    def __init__(self, d: int, classes: int, scale: float = 16.0) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(classes, d) * 0.02)
+        self.scale = scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.scale * nn.functional.normalize(x, dim=-1) @ nn.functional.normalize(
+            self.weight, dim=-1).T
+        return out
+
+
 class SceneGenerator(nn.Module):
     valid: torch.Tensor
     causal: torch.Tensor
@@ -134,6 +155,9 @@ class SceneGenerator(nn.Module):
         )
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, tk.VOCAB_SIZE)
+        if config.word_channel:
+            self.word_head = _CosineHead(d, tk.VOCAB_SIZE)
+            self.meaning = nn.Linear(tk.VOCAB_SIZE, d, bias=False)
         nn.init.normal_(self.field_embedding, std=0.02)
         nn.init.normal_(self.slot_embedding, std=0.02)
         nn.init.normal_(self.text_position, std=0.02)
@@ -154,15 +178,32 @@ class SceneGenerator(nn.Module):
         out: torch.Tensor = self.text_in(text)
         return out
 
+    def word_logits(self, words: torch.Tensor) -> torch.Tensor:
+        """(B, L, V): which scene token each word piece names, read from :meth:`words` (trained on
+        the named phrases of the captions; meaningless on the other pieces)."""
+        out: torch.Tensor = self.word_head(words)
+        return out
+
+    def memory(self, text: torch.Tensor) -> torch.Tensor:
+        """(B, L, d): the prompt as the decoder reads it, before the prompt blocks: each word piece,
+        its reading as a scene value (with the channel), and where it sits."""
+        length = min(text.shape[1], MAX_TEXT_POSITIONS)
+        words = self.words(text[:, :length])
+        out = words + self.text_position[:length]
+        if self.config.word_channel:
+            # The reading is the word head's alone (taught by the word loss): the decoder's loss
+            # does not bend it towards the training words.
+            out = out + self.meaning(torch.softmax(self.word_logits(words), -1).detach())
+        return out
+
     def forward_with_attention(
         self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits (B, T, V) and every block's cross-attention (layers, B, T, L), averaged over heads."""
         t = inputs.shape[1]
         x = self.token_embedding(inputs) + self.position_embedding(t)
-        length = min(text.shape[1], MAX_TEXT_POSITIONS)
-        memory = self.words(text[:, :length]) + self.text_position[:length]
-        pad = ~text_mask[:, :length]
+        memory = self.memory(text)
+        pad = ~text_mask[:, : memory.shape[1]]
         for block in self.text_layers:
             memory = block(memory, pad)
         weights = []
@@ -267,8 +308,8 @@ def load_generator(path: Path | None = None) -> SceneGenerator:
             f"sandbox model weights at {path} were trained for a different scene vocabulary; {hint}"
         )
     try:
-        # weights saved before the prompt blocks existed have none
-        config = GeneratorConfig(**{"text_layers": 0, **json.loads(metadata["config"])})
+        # weights saved before the prompt blocks or the word channel existed have neither
+        config = GeneratorConfig(**{"text_layers": 0, "word_channel": False, **json.loads(metadata["config"])})
         model = SceneGenerator(config)
         model.load_state_dict(state, strict=True)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:

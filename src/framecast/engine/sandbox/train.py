@@ -241,9 +241,14 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
 
     model = SceneGenerator(config.model)
     params = sum(p.numel() for p in model.parameters())
-    # A training-only head: reads each word piece's projection back as the scene token its phrase names.
-    word_head = torch.nn.Linear(config.model.d_model, tk.VOCAB_SIZE)
-    named = [*model.named_parameters(), *(("word_head." + n, p) for n, p in word_head.named_parameters())]
+    # Reads each word piece's projection back as the scene token its phrase names: the model's own
+    # word channel, or a training-only head for a model without one.
+    word_logits: Callable[[torch.Tensor], torch.Tensor] = model.word_logits
+    named = list(model.named_parameters())
+    if not config.model.word_channel:
+        head = torch.nn.Linear(config.model.d_model, tk.VOCAB_SIZE)
+        word_logits = head
+        named += [("word_head." + n, p) for n, p in head.named_parameters()]
     decay = [p for n, p in named if p.ndim >= 2 and "embedding" not in n]
     no_decay = [p for n, p in named if p.ndim < 2 or "embedding" in n]
     optimiser = torch.optim.AdamW(
@@ -288,7 +293,7 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
             ce, binding = _loss(model, text, mask, targets, config.bfloat16, where, config.input_dropout)
             word = torch.zeros(())
             if config.word_weight > 0 and bool((labels >= 0).any()):
-                word = F.cross_entropy(word_head(model.words(text)).reshape(-1, tk.VOCAB_SIZE), labels.reshape(-1),
+                word = F.cross_entropy(word_logits(model.words(text)).reshape(-1, tk.VOCAB_SIZE), labels.reshape(-1),
                                        ignore_index=-1)
             loss = ce + config.binding_weight * binding + config.word_weight * word
             optimiser.zero_grad(set_to_none=True)
