@@ -94,12 +94,14 @@ class _Scripted(SceneGenerator):
         super().__init__(TINY)
         self.script = torch.tensor([prompt, negative], dtype=torch.float32)
 
-    def forward(self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor) -> torch.Tensor:
-        logits = super().forward(inputs, text, text_mask)
+    def decode(
+        self, inputs: torch.Tensor, memory: torch.Tensor, pad: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, weights = super().decode(inputs, memory, pad)
         if inputs.shape[1] == 1:
             n = self.script.shape[1]
             logits[:, 0, :n] = self.script[: inputs.shape[0]]
-        return logits
+        return logits, weights
 
 
 def _first_tokens(model: SceneGenerator, negative: torch.Tensor | None, seeds: int = 30) -> set[int]:

@@ -196,22 +196,34 @@ class SceneGenerator(nn.Module):
             out = out + self.meaning(torch.softmax(self.word_logits(words), -1).detach())
         return out
 
-    def forward_with_attention(
-        self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Logits (B, T, V) and every block's cross-attention (layers, B, T, L), averaged over heads."""
-        t = inputs.shape[1]
-        x = self.token_embedding(inputs) + self.position_embedding(t)
+    def prompt(self, text: torch.Tensor, text_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The prompt as every decoder block attends to it, (B, L, d), and its padding (B, L): the
+        same for every token of a scene, so sampling computes it once."""
         memory = self.memory(text)
         pad = ~text_mask[:, : memory.shape[1]]
         for block in self.text_layers:
             memory = block(memory, pad)
+        return memory, pad
+
+    def decode(
+        self, inputs: torch.Tensor, memory: torch.Tensor, pad: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (B, T, V) and every block's cross-attention (layers, B, T, L), averaged over heads,
+        given the :meth:`prompt`."""
+        t = inputs.shape[1]
+        x = self.token_embedding(inputs) + self.position_embedding(t)
         weights = []
         for layer in self.layers:
             x, w = layer(x, memory, self.causal[:t, :t], pad)
             weights.append(w)
         logits: torch.Tensor = self.head(self.norm(x))
         return logits.masked_fill(~self.valid[:t], float("-inf")), torch.stack(weights)
+
+    def forward_with_attention(
+        self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits (B, T, V) and every block's cross-attention (layers, B, T, L), averaged over heads."""
+        return self.decode(inputs, *self.prompt(text, text_mask))
 
     def forward(self, inputs: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor) -> torch.Tensor:
         """Logits (B, T, V) for the token at each position given the ones before it.
@@ -253,12 +265,13 @@ class SceneGenerator(nn.Module):
         mask[:, 0] = True  # an empty prompt still has its [CLS] position to attend to
         floor = float(np.log(min_p))
 
+        prompt = self.prompt(memory, mask)
         out: list[int] = []
         inputs = torch.full((len(branches), 1), tk.BOS, dtype=torch.long)
         for p in range(tk.SEQ_LEN):
             # Guidance and the draw in float64: the sums that decide a token do not depend on the
             # order the float32 network happened to add in.
-            logits = self.forward(inputs, memory, mask)[:, -1].double()
+            logits = self.decode(inputs, *prompt)[0][:, -1].double()
             cond = torch.log_softmax(logits[0], -1)
             plausible = self.valid[p] & (cond >= cond.max() + floor)
             scores = cond
