@@ -5,7 +5,7 @@ as the worker makes it (pipeline.generate streamed into encode_mp4, rendering ov
 and compares the whole with the bare MP4 encoding of the very same frames. Targets: whole clip at
 most 1.5x the bare encode, and at most 6 s at 720p.
 
-    python benchmarks/sandbox_generate.py [--repeat 2]
+    python benchmarks/sandbox_generate.py [--repeat 2] [--prompt 3]
 """
 
 from __future__ import annotations
@@ -71,7 +71,10 @@ def run_case(pipeline: SandboxPipeline, prompt: str, width: int, height: int, ou
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=2, help="runs per case; the fastest is reported")
+    parser.add_argument("--prompt", type=int, action="append", choices=range(1, len(PROMPTS) + 1),
+                        help="time only this prompt (1-based; repeat the flag for several)")
     args = parser.parse_args()
+    chosen = sorted(set(args.prompt or range(1, len(PROMPTS) + 1)))
     pipeline = SandboxPipeline()  # sets torch to one thread: x264 gets the other core
     pipeline.sample_scene("warm up", "", 0)
     print(f"sandbox clip, {SECONDS} s at {FPS} fps, torch threads {torch.get_num_threads()}, "
@@ -84,6 +87,8 @@ def main() -> None:
         for resolution, ratio in CASES:
             width, height = output_size(ratio, resolution)
             for k, prompt in enumerate(PROMPTS):
+                if k + 1 not in chosen:
+                    continue
                 runs = [run_case(pipeline, prompt, width, height, Path(tmp)) for _ in range(args.repeat)]
                 best = {key: min(r[key] for r in runs) for key in runs[0]}
                 ratio_ = best["whole"] / best["encode"]

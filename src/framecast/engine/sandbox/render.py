@@ -32,7 +32,7 @@ from framecast.engine.sandbox import motion as mo
 from framecast.engine.sandbox.backdrop import FOG_COLOUR, paint_backdrop, subject_grade
 from framecast.engine.sandbox.imaging.raster import composite, draw_u8, to_uint8
 from framecast.engine.sandbox.scene import Camera, Effect, Gait, Kind, Layer, Motion, Scene, Setting, Subject
-from framecast.engine.sandbox.sprites import Sprite, draw_shadow, draw_subject, warp_sprite
+from framecast.engine.sandbox.sprites import Master, Sprite, draw_shadow, draw_subject, master_from, warp_sprite
 
 __all__ = ["SceneRenderer"]
 
@@ -62,6 +62,7 @@ class SceneRenderer:
         self._grade = subject_grade(scene.light)
         self._apply_effect = _load_apply_effect() if any(s.effect is not Effect.NONE for s in scene.subjects) else None
         self._sprites: dict[tuple[Any, ...], Sprite] = {}
+        self._masters: dict[tuple[int, float, bool], Master] = {}
         self._rigid = [self._is_rigid(s) for s in scene.subjects]
         self._plate_tensor: Any = None
         self._plate, self._plate_origin, self._density = self._paint_plate()
@@ -197,9 +198,8 @@ class SceneRenderer:
             level = 2.0 ** (math.ceil(math.log2(max(height, 2.0)) * 2) / 2)
             master = self._master(k, s, level, front)
             scale = height / level
-            hit = warp_sprite(master.rgba, -master.x0, -master.y0, qx - ix, qy - iy,
-                              scale * pose.facing / math.sqrt(max(pose.squash, 0.2)), scale * pose.squash,
-                              pose.angle_rad)
+            sx = scale * pose.facing / math.sqrt(max(pose.squash, 0.2))
+            hit = warp_sprite(master, qx - ix, qy - iy, sx, scale * pose.squash, pose.angle_rad)
             self._remember(key, hit)
         if hit is None:
             hit = draw_subject(
@@ -212,15 +212,16 @@ class SceneRenderer:
 
     def _remember(self, key: tuple[Any, ...], sprite: Sprite) -> None:
         if len(self._sprites) > 256:
-            self._sprites = {k: v for k, v in self._sprites.items() if k[0] == "master"}
+            self._sprites = {}
         self._sprites[key] = sprite
 
-    def _master(self, k: int, s: Subject, level: float, front: bool) -> Sprite:
-        key = ("master", k, level, front)
-        hit = self._sprites.get(key)
+    def _master(self, k: int, s: Subject, level: float, front: bool) -> Master:
+        key = (k, level, front)
+        hit = self._masters.get(key)
         if hit is None:
-            hit = draw_subject(s.kind, s.colour, 0.0, 0.0, level, front=front, grade=self._grade, fog=FOG_COLOUR)
-            self._sprites[key] = hit
+            hit = master_from(draw_subject(s.kind, s.colour, 0.0, 0.0, level, front=front, grade=self._grade,
+                                           fog=FOG_COLOUR))
+            self._masters[key] = hit
         return hit
 
     def _is_rigid(self, s: Subject) -> bool:

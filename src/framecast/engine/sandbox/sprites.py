@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,8 @@ import numpy.typing as npt
 from framecast.engine.sandbox.figures import Part, parts_for
 from framecast.engine.sandbox.scene import RGBA, Colour, Kind, Layer
 
-__all__ = ["PALETTE", "Sprite", "draw_shadow", "draw_subject"]
+__all__ = ["PALETTE", "Master", "Sprite", "convex_hull", "draw_shadow", "draw_subject", "master_from",
+           "warp_sprite"]
 
 PALETTE: dict[Colour, tuple[float, float, float]] = {
     Colour.RED: (0.86, 0.11, 0.12),
@@ -226,39 +228,128 @@ def draw_shadow(cx: float, ground_y: float, width: float, strength: float = 0.32
     return Sprite(rgba, x0, y0)
 
 
-def warp_sprite(
-    master: RGBA, mx: float, my: float, cx: float, cy: float, sx: float, sy: float, angle: float
-) -> Sprite:
-    """``master`` (body centre at its pixel position (mx, my)) scaled by (sx, sy) — a negative sx
-    mirrors — then turned by ``angle`` and placed with its centre at frame (cx, cy); bilinear.
+@dataclass(frozen=True)
+class Master:
+    """A subject painted once, kept for resampling: premultiplied RGBA as a (1, 4, H, W) float32
+    tensor, its body centre (mx, my) in master pixels, and the convex hull of what is painted,
+    (N, 2) x, y points relative to that centre."""
 
-    Far cheaper than painting the figure again, for subjects that only turn or change size; the
-    caller keeps scales near 1 (masters come in steps of sqrt(2)) so resampling stays sharp.
-    """
-    h, w = master.shape[:2]
-    cos, sin = math.cos(angle), math.sin(angle)
-    xs, ys = [], []
-    for u, v in ((0.0, 0.0), (w, 0.0), (0.0, h), (w, h)):
-        dx, dy = (u - mx) * sx, (v - my) * sy
-        xs.append(cx + dx * cos - dy * sin)
-        ys.append(cy + dx * sin + dy * cos)
-    x0, y0 = math.floor(min(xs)) - 1, math.floor(min(ys)) - 1
-    tw, th = math.ceil(max(xs)) + 1 - x0, math.ceil(max(ys)) + 1 - y0
+    source: Any
+    mx: float
+    my: float
+    hull: npt.NDArray[np.float64]
+
+
+def master_from(sprite: Sprite) -> Master:
+    """``sprite`` (drawn with its body centre at frame (0, 0)) as a :class:`Master`."""
+    rgba = sprite.rgba
+    mx, my = -float(sprite.x0), -float(sprite.y0)
+    painted = rgba[..., 3] > 0
+    rows = np.flatnonzero(painted.any(1))
+    if rows.size:
+        first = painted[rows].argmax(1)
+        last = painted.shape[1] - 1 - painted[rows, ::-1].argmax(1)
+        # The outer corners of each row's first and last painted pixel bound everything painted.
+        xs = np.concatenate([first, first, last + 1, last + 1]).astype(np.float64)
+        ys = np.concatenate([rows, rows + 1, rows, rows + 1]).astype(np.float64)
+        hull = convex_hull(np.stack([xs - mx, ys - my], 1))
+    else:
+        hull = np.zeros((1, 2))
     import torch
 
-    px = (np.arange(tw, dtype=np.float32) + (x0 + 0.5 - cx))[None, :]
-    py = (np.arange(th, dtype=np.float32) + (y0 + 0.5 - cy))[:, None]
-    # Inverse map: frame pixel centre → master coordinates, normalised for grid_sample (-1 and +1
-    # are the master's outer edges).
-    u = ((px * cos + py * sin) / sx + mx) / w * 2 - 1
-    v = ((-px * sin + py * cos) / sy + my) / h * 2 - 1
-    grid = torch.from_numpy(np.stack(np.broadcast_arrays(u, v), -1).astype(np.float32))[None]
-    source = torch.from_numpy(np.ascontiguousarray(master)).permute(2, 0, 1)[None]
-    out = torch.nn.functional.grid_sample(source, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    rgba = out[0].permute(1, 2, 0).numpy()
-    # A turned box leaves empty corners: trim them so compositing touches only the subject.
-    rows, cols = np.flatnonzero(rgba[..., 3].any(1)), np.flatnonzero(rgba[..., 3].any(0))
-    if rows.size == 0:
-        return Sprite(np.zeros((1, 1, 4), np.float32), x0, y0)
-    rgba = np.ascontiguousarray(rgba[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1])
-    return Sprite(rgba, x0 + int(cols[0]), y0 + int(rows[0]))
+    source = torch.from_numpy(np.ascontiguousarray(rgba.transpose(2, 0, 1)))[None]
+    return Master(source, mx, my, hull)
+
+
+def convex_hull(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The convex hull of (N, 2) points, counter-clockwise (Andrew's monotone chain)."""
+    pts = sorted({(float(x), float(y)) for x, y in points})
+    if len(pts) < 3:
+        return np.asarray(pts, np.float64)
+
+    def half(seq: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for p in seq:
+            while len(out) >= 2 and ((out[-1][0] - out[-2][0]) * (p[1] - out[-2][1])
+                                     - (out[-1][1] - out[-2][1]) * (p[0] - out[-2][0])) <= 0:
+                out.pop()
+            out.append(p)
+        return out[:-1]
+
+    return np.asarray(half(pts) + half(pts[::-1]), np.float64)
+
+
+_BAND = 32  # target rows resampled together: each band covers only the hull's width there
+
+
+def warp_sprite(master: Master, cx: float, cy: float, sx: float, sy: float, angle: float) -> Sprite:
+    """``master`` scaled by (sx, sy) — a negative sx mirrors — then turned by ``angle`` and placed
+    with its body centre at frame (cx, cy); bilinear, premultiplied.
+
+    Far cheaper than painting the figure again, for subjects that only turn or change size; the
+    caller keeps scales near 1 (masters come in steps of sqrt(2)) so resampling stays sharp. Only
+    pixels near the turned hull of the painted master are resampled, band by band of rows: a
+    spinning star's bands cover about half of its turned canvas.
+    """
+    import torch
+
+    cos, sin = math.cos(angle), math.sin(angle)
+    hx, hy = master.hull[:, 0] * sx, master.hull[:, 1] * sy
+    px, py = cx + hx * cos - hy * sin, cy + hx * sin + hy * cos
+    # A target pixel is touched if its centre maps within a master pixel of paint: one master
+    # pixel is at most max(|sx|, |sy|) target pixels.
+    pad = max(abs(sx), abs(sy)) + 1.0
+    x0, y0 = math.floor(float(px.min()) - pad), math.floor(float(py.min()) - pad)
+    w, h = math.ceil(float(px.max()) + pad) - x0, math.ceil(float(py.max()) + pad) - y0
+    tops = np.arange(0, h, _BAND)
+    bottoms = np.minimum(tops + _BAND, h)
+    lo, hi = _x_spans(px, py, y0 + tops - pad, y0 + bottoms + pad)
+    lefts = np.clip(np.floor(lo - pad) - x0, 0, w).astype(int)
+    rights = np.clip(np.ceil(hi + pad) - x0, 0, w).astype(int)
+    bands = [(int(t), int(b), int(left), int(right))
+             for t, b, left, right in zip(tops, bottoms, lefts, rights, strict=True) if right > left]
+    out = np.zeros((h, w, 4), np.float32)
+    if not bands:
+        return Sprite(out, x0, y0)
+    # The inverse map: each target pixel centre -> master coordinates, normalised for grid_sample
+    # (-1 and +1 are the master's outer edges). All bands go through one call, end to end.
+    mh, mw = master.source.shape[2:]
+    ax, bx = np.float32(cos / sx * 2 / mw), np.float32(sin / sx * 2 / mw)
+    ay, by = np.float32(-sin / sy * 2 / mh), np.float32(cos / sy * 2 / mh)
+    cu, cv = np.float32(master.mx * 2 / mw - 1), np.float32(master.my * 2 / mh - 1)
+    sizes = [(b - t) * (r - left) for t, b, left, r in bands]
+    grid = np.empty((1, 1, sum(sizes), 2), np.float32)
+    at = 0
+    for (t, b, left, r), n in zip(bands, sizes, strict=True):
+        gx = (np.arange(left, r, dtype=np.float32) + np.float32(x0 + 0.5 - cx))[None, :]
+        gy = (np.arange(t, b, dtype=np.float32) + np.float32(y0 + 0.5 - cy))[:, None]
+        cell = grid[0, 0, at : at + n].reshape(b - t, r - left, 2)
+        cell[..., 0] = gx * ax + (gy * bx + cu)
+        cell[..., 1] = gx * ay + (gy * by + cv)
+        at += n
+    sampled = torch.nn.functional.grid_sample(master.source, torch.from_numpy(grid), mode="bilinear",
+                                              padding_mode="zeros", align_corners=False)
+    flat = sampled[0, :, 0].numpy()  # (4, pixels)
+    at = 0
+    for (t, b, left, r), n in zip(bands, sizes, strict=True):
+        out[t:b, left:r] = flat[:, at : at + n].T.reshape(b - t, r - left, 4)
+        at += n
+    return Sprite(out, x0, y0)
+
+
+def _x_spans(px: npt.NDArray[Any], py: npt.NDArray[Any], y_lo: npt.NDArray[Any],
+             y_hi: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """For each pair of rows (y_lo[k], y_hi[k]), the x extent of the convex polygon (px, py)
+    between them: (lo, hi), with lo > hi where the polygon does not reach those rows."""
+    inside = (py[None, :] >= y_lo[:, None]) & (py[None, :] <= y_hi[:, None])
+    lo = np.where(inside, px[None, :], np.inf).min(1)
+    hi = np.where(inside, px[None, :], -np.inf).max(1)
+    qx, qy = np.roll(px, -1), np.roll(py, -1)
+    dy = np.where(qy == py, 1.0, qy - py)
+    for y in (y_lo, y_hi):
+        t = (y[:, None] - py[None, :]) / dy[None, :]
+        crosses = ((py[None, :] - y[:, None]) * (qy[None, :] - y[:, None])) < 0
+        x = px[None, :] + t * (qx - px)[None, :]
+        lo = np.minimum(lo, np.where(crosses, x, np.inf).min(1))
+        hi = np.maximum(hi, np.where(crosses, x, -np.inf).max(1))
+    return lo, hi
