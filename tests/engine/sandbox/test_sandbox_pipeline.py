@@ -151,11 +151,17 @@ def test_three_named_subjects_all_appear_in_the_video() -> None:
         assert setting is Setting.GRASS_FIELD
 
 
-def test_a_number_word_gives_that_many_subjects_in_most_samples() -> None:
+_COUNTED = ("dogs", "yellow stars", "red balls", "cats", "blue boxes", "birds", "people", "green triangles")
+
+
+@pytest.mark.parametrize(("word", "n"), [("two", 2), ("four", 4)])
+def test_a_number_word_gives_that_many_subjects_in_most_samples(word: str, n: int) -> None:
     p = shipped_pipeline()
-    for prompt, n in (("two dogs", 2), ("two yellow stars", 2), ("four dogs", 4), ("four yellow stars", 4)):
-        exact = sum(len(p.sample_scene(prompt, "", seed).subjects) == n for seed in range(10))
-        assert exact >= 7, (prompt, exact)  # measured on 20 seeds: 16, 20, 14 and 14
+    exact = sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n
+                for noun in _COUNTED for seed in range(10))
+    # 80 samples (eight nouns, ten seeds). Measured: "two" 77, "four" 70. One prompt alone moves
+    # more between trainings ("two dogs": 16 of 20 seeds here, 11 in a run with other captions).
+    assert exact >= 64, exact
 
 
 @pytest.mark.xfail(strict=True, reason="known shortfall (model card): after two of a kind the generator stops "

@@ -361,6 +361,10 @@ TIMING: dict[Timing, Synonyms] = {
 # (both appear); the world draws neither the relation nor where they stand, so no spatial words here.
 RELATION: Synonyms = _s("chasing|following|watching|looking at|playing with|facing|racing|greeting|"
                         "guarding|waiting for|trailing|meeting", "pursuing|staring at")
+# A person taking an animal along: both walk, the same way ("a woman walking her dog").
+LEADING: Synonyms = _s("walking|leading", "")
+# Whose the second subject is, when the first is one person ("a man and his dog").
+POSSESSIVE: tuple[str, ...] = ("his", "her", "their")
 
 # How many: exact numbers, and vague plurals with the counts they allow.
 COUNT_WORDS: dict[tuple[int, ...], Synonyms] = {
