@@ -120,9 +120,11 @@ _LIMITS = """## Limits
   one's colour or is left out ("a red ball and a blue dog" itself: 18 of 20 seeds, the other two
   draw a red dog). The relation joins the subjects but is not drawn: nobody chases anybody, and
   where they stand is drawn as for any two subjects. Spatial words ("a bird above a fish") and
-  possessives ("a man and his dog") are not in the captions and often drop the second subject; "a
-  person walking a dog" reads "walking" as the person's gait and shows the person alone. Of three
-  in a list, all three come out right in about half the samples (41 of 80).
+  possessives are not in the captions: "a man and his dog" still comes out right (20 of 20), but
+  "a girl playing with her dog" draws two people; "a person walking a dog" reads "walking" as the
+  person's gait and shows the person alone. Of three
+  in a list, all three come out right in half to two-thirds of the samples (41 of 80 on one probe,
+  52 of 80 on another with other names).
 - Number words: "two" and "four" give that many subjects in 14 to 20 of 20 samples, "three" in only
   7 or 8 of 20. The generator decides subject by subject whether to stop, and after two of a kind it
   often stops even when the prompt says three.
