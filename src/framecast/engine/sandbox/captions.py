@@ -102,7 +102,7 @@ class _Writer:
         self.held_out_words = held_out_words
         # Phrasings only training captions use (possessives, a person walking an animal), with
         # their rates; None for held-out captions, whose draw is left as it was.
-        self.training = rates
+        self.rates = rates
         self.group = -1  # the group whose words are being written, -1 for the scene's
         self.named: list[tuple[int, str, object, str]] = []
 
@@ -122,6 +122,11 @@ class _Writer:
 
     def chance(self, p: float) -> bool:
         return bool(self.rng.random() < p)
+
+    def sometimes(self, p: float) -> bool:
+        """:meth:`chance`, but a rate of 0 spends no draw: switched-off phrasings leave the
+        captions exactly as they were."""
+        return p > 0 and self.chance(p)
 
 
 def _kind_noun(wr: _Writer, spec: SubjectSpec, count: int) -> str:
@@ -439,24 +444,23 @@ def _named_in(frame: str, spec: SceneSpec) -> SceneSpec:
 def _leading(wr: _Writer, spec: SceneSpec) -> tuple[SceneSpec, str | None]:
     """Sometimes, for one person alone or with one other subject: the person walks a dog or a cat
     ("a man walking his dog"; the other subject becomes the animal if it was none, a person alone
-    is given one). Both then walk, the
-    same way, whatever else the spec had them do; the verb is noted as the person's gait. Returns
-    the spec as the caption tells it, and the verb (or None)."""
-    rates = wr.training
+    is given one). Both then walk, the same way, whatever else the spec had them do; the verb is
+    noted as the person's gait. Returns the spec as the caption tells it, and the verb (or None)."""
+    rates = wr.rates
     if rates is None or not 1 <= len(spec.groups) <= 2:
         return spec, None
     person = spec.groups[0]
     if person.spec.kinds != (Kind.PERSON,) or person.counts != (1,):
         return spec, None
     if len(spec.groups) == 1:  # a person alone gets an animal to walk, now and then
-        if not rates.leading_alone or not wr.chance(rates.leading_alone):
+        if not wr.sometimes(rates.leading_alone):
             return spec, None
         other = Group(SubjectSpec())
     else:
         other = spec.groups[1]
         if other.counts != (1,) or other.spec.kinds == (Kind.PERSON,):
             return spec, None
-        if not rates.leading or not wr.chance(rates.leading):
+        if not wr.sometimes(rates.leading):
             return spec, None
     kinds = other.spec.kinds
     if kinds is None or not set(kinds) <= {Kind.DOG, Kind.CAT}:
@@ -489,14 +493,14 @@ def _render(
     first_plural = False
     spec, leading = _leading(wr, spec)
     one_person = bool(spec.groups) and spec.groups[0].spec.kinds == (Kind.PERSON,) and spec.groups[0].counts == (1,)
+    possessive = wr.rates.possessive if wr.rates is not None else 0.0
     for index, g in enumerate(spec.groups):
         wr.group = index
         count_word = _count_word(wr, g.counts)
         plural = plural or count_word is not None
         first_plural = first_plural or (index == 0 and count_word is not None)
-        chance = wr.training.possessive if wr.training is not None else 0.0
         owned = (index > 0 and one_person and g.spec.kinds != (Kind.PERSON,)
-                 and (leading is not None or (chance > 0 and wr.chance(chance))))
+                 and (leading is not None or wr.sometimes(possessive)))
         owner = wr.choice(w.POSSESSIVE) if owned and count_word is None else None
         np_ = _noun_phrase(wr, g.spec, g, count_word, owner)
         if leading is not None:  # the leading verb says what both do

@@ -317,23 +317,20 @@ def warp_sprite(master: Master, cx: float, cy: float, sx: float, sy: float, angl
     ax, bx = np.float32(cos / sx * 2 / mw), np.float32(sin / sx * 2 / mw)
     ay, by = np.float32(-sin / sy * 2 / mh), np.float32(cos / sy * 2 / mh)
     cu, cv = np.float32(master.mx * 2 / mw - 1), np.float32(master.my * 2 / mh - 1)
-    sizes = [(b - t) * (r - left) for t, b, left, r in bands]
-    grid = np.empty((1, 1, sum(sizes), 2), np.float32)
-    at = 0
-    for (t, b, left, r), n in zip(bands, sizes, strict=True):
+    ends = np.cumsum([(b - t) * (r - left) for t, b, left, r in bands])
+    starts = np.concatenate([[0], ends[:-1]])
+    grid = np.empty((1, 1, int(ends[-1]), 2), np.float32)
+    for (t, b, left, r), a, z in zip(bands, starts, ends, strict=True):
         gx = (np.arange(left, r, dtype=np.float32) + np.float32(x0 + 0.5 - cx))[None, :]
         gy = (np.arange(t, b, dtype=np.float32) + np.float32(y0 + 0.5 - cy))[:, None]
-        cell = grid[0, 0, at : at + n].reshape(b - t, r - left, 2)
+        cell = grid[0, 0, a:z].reshape(b - t, r - left, 2)
         cell[..., 0] = gx * ax + (gy * bx + cu)
         cell[..., 1] = gx * ay + (gy * by + cv)
-        at += n
     sampled = torch.nn.functional.grid_sample(master.source, torch.from_numpy(grid), mode="bilinear",
                                               padding_mode="zeros", align_corners=False)
     flat = sampled[0, :, 0].numpy()  # (4, pixels)
-    at = 0
-    for (t, b, left, r), n in zip(bands, sizes, strict=True):
-        out[t:b, left:r] = flat[:, at : at + n].T.reshape(b - t, r - left, 4)
-        at += n
+    for (t, b, left, r), a, z in zip(bands, starts, ends, strict=True):
+        out[t:b, left:r] = flat[:, a:z].T.reshape(b - t, r - left, 4)
     return Sprite(out, x0, y0)
 
 
