@@ -12,10 +12,18 @@ and effect timings), which is how the world's eval sees them.
 
 ``--world`` reproduces the world's eval: random multi-subject scenes
 (any motion, camera and setting), half the subjects with an effect, masks from the world's own
-analyzers; ``--track`` also passes each subject's known track, and its neighbours', to the classifier.
+analyzers; ``--track`` also passes each subject's known track, and its neighbours', to the classifier;
+``--learned`` names the effect with the learned classifier (``effect_model``) instead of the
+decision list, as the evaluation does.
 
     python benchmarks/effect_accuracy.py [--quick] [--seed 7] [--noise 0] [--renderer] [--json feats.json]
-    python benchmarks/effect_accuracy.py --world [--track] [--quick] [--seed 7]
+    python benchmarks/effect_accuracy.py --world [--track] [--learned] [--quick] [--seed 7] [--scenes 40]
+    python benchmarks/effect_accuracy.py --examples [--seed 7] [--scenes 150]
+
+``--examples`` draws clips the way ``framecast sandbox fit-effects`` does (``effect_data``: every
+effect at any timing, and now and then a subject with none) from a seed the shipped examples were
+not drawn from (they use 101 and 202), and names each effect with both the decision list and the
+learned classifier.
 """
 
 from __future__ import annotations
@@ -108,7 +116,7 @@ def renderer_clip(
     return frames, mask, backgrounds, np.asarray(path), what
 
 
-def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effect, str]]:
+def world_clips(n: int, seed: int, with_track: bool, learned: bool = False) -> list[tuple[Effect, Effect, str]]:
     """(truth, verdict, description) for effect subjects in ``n`` random eval-like scenes."""
     from framecast.engine.sandbox.analyzers import analyze_clip, render_for_analysis
     from framecast.engine.sandbox.effect_analysis import classify_effect
@@ -116,6 +124,11 @@ def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effec
     from framecast.engine.sandbox.world import random_scene
 
     w, h, fps, frames_n = 480, 270, 8, 40
+    judge = None
+    if learned:
+        from framecast.engine.sandbox.effect_model import load_effect_classifier
+
+        judge = load_effect_classifier()
     rng = np.random.default_rng(seed)
     effects = [e for e in Effect if e is not Effect.NONE]
     out = []
@@ -136,10 +149,35 @@ def world_clips(n: int, seed: int, with_track: bool) -> list[tuple[Effect, Effec
             path = tracks[k]
             j = reading_at(reading, path[0, 0], path[0, 1])
             others = tracks[:k] + tracks[k + 1 :] if with_track else []
-            got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None, others)
+            got = classify_effect(frames, reading.masks[j], bgs, path if with_track else None, others, judge=judge)
             what = f"{s.colour.value} {s.kind.value} {s.motion.value}, {scene.camera.value}, {len(subjects)} subjects"
             out.append((s.effect, got, what))
     return out
+
+
+def compare_on_examples(scenes: int, seed: int) -> None:
+    from framecast.engine.sandbox.effect_analysis import pick_effect
+    from framecast.engine.sandbox.effect_data import effect_examples
+    from framecast.engine.sandbox.effect_model import load_effect_classifier
+
+    start = time.perf_counter()
+    learned = load_effect_classifier()
+    examples = effect_examples(scenes, seed)
+    misses: Counter[str] = Counter()
+    right = {"decision list": [0, 0], "learned": [0, 0]}
+    for ex in examples:
+        verdicts = {"decision list": pick_effect(ex.candidates, decide), "learned": pick_effect(ex.candidates, learned)}
+        for name, got in verdicts.items():
+            right[name][0] += got is ex.truth
+            right[name][1] += got is ex.truth and ex.truth is not Effect.NONE
+        if verdicts["learned"] is not ex.truth:
+            misses[f"{ex.truth.value} -> {verdicts['learned'].value}"] += 1
+    n, n_effects = len(examples), sum(ex.truth is not Effect.NONE for ex in examples)
+    print(f"{n} clips ({n_effects} with an effect) from {scenes} scenes, seed {seed}, "
+          f"{time.perf_counter() - start:.0f} s")
+    for name, (all_ok, eff_ok) in right.items():
+        print(f"{name:<14} all {100 * all_ok / n:5.1f} %   effects only {100 * eff_ok / n_effects:5.1f} %")
+    print("learned misses:", ", ".join(f"{k} x{v}" for k, v in misses.most_common()))
 
 
 def main() -> None:
@@ -152,15 +190,23 @@ def main() -> None:
     ap.add_argument("--world", action="store_true")
     ap.add_argument("--track", action="store_true",
                     help="with --world: pass the subjects' tracks (own and neighbours')")
+    ap.add_argument("--learned", action="store_true",
+                    help="with --world: name effects with the learned classifier instead of the decision list")
+    ap.add_argument("--scenes", type=int, default=40, help="with --world: scenes to draw")
     ap.add_argument("--json")
+    ap.add_argument("--examples", action="store_true",
+                    help="clips drawn as fit-effects draws them; the decision list against the learned classifier")
     args = ap.parse_args()
+    if args.examples:
+        compare_on_examples(args.scenes if args.scenes != 40 else 150, args.seed)
+        return
     effects = [e for e in Effect if e is not Effect.NONE]
     confusion: dict[Effect, Counter[str]] = {e: Counter() for e in effects}
     rows = []
     start = time.perf_counter()
     noise_rng = np.random.default_rng(args.seed)
     if args.world:
-        for truth, got, what in world_clips(12 if args.quick else 40, args.seed, args.track):
+        for truth, got, what in world_clips(12 if args.quick else args.scenes, args.seed, args.track, args.learned):
             confusion[truth][got.value] += 1
             if got is not truth:
                 print(f"  {truth.value} -> {got.value}: {what}")

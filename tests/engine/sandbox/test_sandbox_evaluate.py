@@ -69,7 +69,7 @@ def test_validate_analyzers_runs() -> None:
     assert report.counts["setting"][1] == 2
 
 
-def test_cli_has_train_and_eval() -> None:
+def test_cli_has_train_eval_and_fit_effects() -> None:
     runner = CliRunner()
     result = runner.invoke(sandbox, ["--help"])
     assert result.exit_code == 0 and "train" in result.output and "eval" in result.output
@@ -77,6 +77,8 @@ def test_cli_has_train_and_eval() -> None:
     assert "--minutes" in result.output and "--seed" in result.output and "--out" in result.output
     result = runner.invoke(sandbox, ["eval", "--help"])
     assert "--weights" in result.output and "--n" in result.output
+    result = runner.invoke(sandbox, ["fit-effects", "--help"])
+    assert "--scenes" in result.output and "--seed" in result.output and "--out" in result.output
 
 
 def test_look_alike_subjects_are_matched_by_how_they_move() -> None:

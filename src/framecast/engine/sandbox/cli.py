@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from framecast.engine.sandbox import WEIGHTS_DIR
+
+if TYPE_CHECKING:
+    from framecast.engine.sandbox.effect_model import EffectExample
 
 __all__ = ["sandbox"]
 
@@ -33,6 +37,37 @@ def train_command(out: Path, minutes: float, seed: int, threads: int) -> None:
                    log=lambda m: click.echo(m))
     card = write_model_card(out)
     click.echo(f"weights: {result.weights}\nloss curve: {result.loss_curve}\nmodel card: {card}")
+
+
+@sandbox.command("fit-effects")
+@click.option("--scenes", type=int, default=220, show_default=True, help="World scenes rendered per seed.")
+@click.option("--seed", "seeds", type=int, multiple=True, default=(101, 202), show_default=True,
+              help="One draw of scenes per seed, each in its own process (repeat the flag).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the examples (the shipped file by default).")
+def fit_effects_command(scenes: int, seeds: tuple[int, ...], out: Path | None) -> None:
+    """Render the examples the effect analyzer's learned classifier grows from (about 16 min on 2 cores)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from framecast.engine.sandbox.effect_model import EFFECT_EXAMPLES_PATH, cross_validate, save_examples
+
+    with ProcessPoolExecutor(max_workers=len(seeds)) as pool:
+        parts = list(pool.map(_examples_for_seed, [scenes] * len(seeds), seeds))
+    data = [ex for part in parts for ex in part]
+    target = out or EFFECT_EXAMPLES_PATH
+    save_examples(data, target)
+    rules, learned = cross_validate(data)
+    click.echo(f"{len(data)} examples: {target}\nfive-fold cross-validation on them: the decision list names "
+               f"{100 * rules:.1f} % of the effects, the classifier {100 * learned:.1f} %")
+
+
+def _examples_for_seed(scenes: int, seed: int) -> list[EffectExample]:
+    import torch
+
+    from framecast.engine.sandbox.effect_data import effect_examples
+
+    torch.set_num_threads(1)
+    return effect_examples(scenes, seed, log=lambda m: click.echo(f"[seed {seed}] {m}"))
 
 
 @sandbox.command("eval")

@@ -10,7 +10,7 @@ short list of those signatures, checked from the most specific to the most gener
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -20,7 +20,8 @@ from framecast.engine.sandbox.imaging.inpaint import inpaint
 from framecast.engine.sandbox.imaging.raster import F32, Mask, dilate, label
 from framecast.engine.sandbox.scene import Effect
 
-__all__ = ["EffectFeatures", "classify_effect", "effect_features"]
+__all__ = ["EffectFeatures", "classify_effect", "decide", "effect_candidates", "effect_features", "pick_effect",
+           "pick_index"]
 
 _SKIN = np.array([0.95, 0.76, 0.62], np.float32)
 _CLOTH = np.array([0.62, 0.05, 0.14], np.float32)
@@ -69,6 +70,7 @@ def classify_effect(
     background: npt.NDArray[np.uint8] | npt.NDArray[np.floating] | None = None,
     track: npt.ArrayLike | None = None,
     neighbours: Sequence[npt.ArrayLike] = (),
+    judge: Callable[[EffectFeatures], Effect] | None = None,
 ) -> Effect:
     """The effect that ``frames`` (T, H, W, 3) show happening to the subject covering
     ``subject_mask_first`` (H, W) in frame 0; ``Effect.NONE`` when the subject just stays.
@@ -86,6 +88,25 @@ def classify_effect(
     ``neighbours`` are the other subjects' tracks, in the same form, when the caller knows them:
     what they cover, outside the subject's own place, is then not taken for part of the effect (a
     neighbour walking through would otherwise read as the subject growing or breaking up).
+
+    ``judge`` reads the features: the decision list :func:`decide` unless given (the evaluation
+    passes the learned :class:`~framecast.engine.sandbox.effect_model.EffectClassifier`).
+    """
+    candidates = effect_candidates(frames, subject_mask_first, background, track, neighbours)
+    return pick_effect(candidates, judge or decide)
+
+
+def effect_candidates(
+    frames: npt.NDArray[np.uint8],
+    subject_mask_first: npt.NDArray[np.bool_],
+    background: npt.NDArray[np.uint8] | npt.NDArray[np.floating] | None = None,
+    track: npt.ArrayLike | None = None,
+    neighbours: Sequence[npt.ArrayLike] = (),
+) -> list[EffectFeatures]:
+    """What :func:`classify_effect` measures: the features of each body the mask may stand for.
+
+    One body, unless the mask joins touching subjects and no ``track`` says which is the subject;
+    :func:`pick_effect` then takes the one that changed.
     """
     mask = np.asarray(subject_mask_first, bool)
     if not mask.any():
@@ -96,16 +117,24 @@ def classify_effect(
     if path is not None and len(parts) > 1:
         starts = [path[0]] + [np.asarray(n, np.float64).reshape(len(frames), -1)[0] for n in neighbours]
         parts = [_own_part(parts, starts)]
-    best, best_change = Effect.NONE, -1.0
-    for part in parts:
-        f = effect_features(frames, part, background, path, neighbours)
-        got = decide(f)
-        # A mask that joins two touching subjects is split; the one the effect happens to is the
-        # one that changed (any effect beats none).
-        change = _change(f) + (10.0 if got is not Effect.NONE else 0.0)
-        if change > best_change:
-            best, best_change = got, change
-    return best
+    return [effect_features(frames, part, background, path, neighbours) for part in parts]
+
+
+def pick_effect(candidates: Sequence[EffectFeatures], judge: Callable[[EffectFeatures], Effect]) -> Effect:
+    """The effect ``judge`` reads in the candidate that changed most (any effect beats none): a
+    mask that joins two touching subjects is split, and the effect happens to one of them."""
+    verdicts = [judge(f) for f in candidates]
+    return verdicts[_most_changed(candidates, verdicts)]
+
+
+def pick_index(candidates: Sequence[EffectFeatures], judge: Callable[[EffectFeatures], Effect]) -> int:
+    """Which of the candidates :func:`pick_effect` goes by."""
+    return _most_changed(candidates, [judge(f) for f in candidates])
+
+
+def _most_changed(candidates: Sequence[EffectFeatures], verdicts: Sequence[Effect]) -> int:
+    changes = [_change(f) + (10.0 if v is not Effect.NONE else 0.0) for f, v in zip(candidates, verdicts, strict=True)]
+    return int(np.argmax(changes))
 
 
 def _own_part(parts: list[Mask], starts: Sequence[npt.NDArray[np.float64]]) -> Mask:

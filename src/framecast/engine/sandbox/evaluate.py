@@ -10,6 +10,7 @@ world, where the truth is known: it says how far the measurement itself can be t
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections import defaultdict
@@ -21,6 +22,13 @@ import numpy as np
 
 from framecast.engine.sandbox.analyzers import ClipReading, analyze_clip, render_for_analysis
 from framecast.engine.sandbox.captions import EVAL_RATES, Caption, caption
+from framecast.engine.sandbox.effect_analysis import (
+    EffectFeatures,
+    classify_effect,
+    decide,
+    effect_candidates,
+    pick_effect,
+)
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Effect, Kind, Light, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.world import SceneSpec, random_scene
@@ -28,6 +36,8 @@ from framecast.engine.sandbox.world import SceneSpec, random_scene
 __all__ = ["ATTRIBUTES", "EvalReport", "brief_scene", "evaluate", "evaluate_scenes", "reading_at", "validate_analyzers"]
 
 ATTRIBUTES = ("colour", "kind", "count", "motion", "setting", "effect", "light")
+# On known scenes, the effect also as the hand-written decision list reads it, for comparison.
+RULES_ROW = "effect (decision list)"
 NOVELTIES = ("synonym", "template", "combination")
 SIZE = (480, 270)
 FPS = 8
@@ -57,7 +67,7 @@ class EvalReport:
         head = "| attribute | accuracy | n |" + ("".join(f" {v} |" for v in NOVELTIES) if with_novelty else "")
         rule = "|---|---|---|" + ("---|" * len(NOVELTIES) if with_novelty else "")
         rows = [head, rule]
-        for a in ATTRIBUTES:
+        for a in (*ATTRIBUTES, RULES_ROW):
             ok, n = self.counts.get(a, (0, 0))
             if not n:
                 continue
@@ -74,7 +84,7 @@ class EvalReport:
                 "counts": {k: list(v) for k, v in self.counts.items()}, "failures": self.failures[:60]}
 
 
-def _render(scene: Scene, seed: int) -> tuple[np.ndarray, np.ndarray, SceneRenderer]:
+def render_scene(scene: Scene, seed: int) -> tuple[np.ndarray, np.ndarray, SceneRenderer]:
     w, h = SIZE
     renderer = SceneRenderer(scene, w, h, FPS, FPS * SECONDS, seed)
     return (*render_for_analysis(renderer), renderer)
@@ -95,7 +105,7 @@ def _tracks_for(tracks: list[np.ndarray], reading: ClipReading, j: int) -> tuple
     return tracks[own], tracks[:own] + tracks[own + 1 :]
 
 
-def _tracks(renderer: SceneRenderer) -> list[np.ndarray]:
+def subject_tracks(renderer: SceneRenderer) -> list[np.ndarray]:
     return [renderer.frame_track(k) for k in range(len(renderer.scene.subjects))]
 
 
@@ -158,15 +168,23 @@ class _Observed:
     effect: Callable[[int], Effect]  # of seen subject j; called only where an effect was asked for
 
 
+@functools.cache
+def effect_judge() -> Callable[[EffectFeatures], Effect]:
+    """How the evaluation names an effect from the analyzer's features: the learned classifier
+    shipped with the package (:mod:`framecast.engine.sandbox.effect_model`)."""
+    from framecast.engine.sandbox.effect_model import load_effect_classifier
+
+    return load_effect_classifier()
+
+
 def _from_pixels(frames: np.ndarray, backgrounds: np.ndarray, reading: ClipReading,
                  renderer: SceneRenderer) -> _Observed:
-    from framecast.engine.sandbox.effect_analysis import classify_effect
-
-    tracks = _tracks(renderer)
+    tracks = subject_tracks(renderer)
     return _Observed(
         reading.setting, reading.light, reading.subjects,
         motion=lambda j: reading.motions[j] if reading.motions else None,
-        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(tracks, reading, j)),
+        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(tracks, reading, j),
+                                         judge=effect_judge()),
     )
 
 
@@ -237,7 +255,7 @@ def evaluate(
     report = EvalReport("held-out prompts")
     started = time.monotonic()
     for i, cap, scene in _held_out(sample_scene, n, seed):
-        frames, backgrounds, renderer = _render(scene, seed + i)
+        frames, backgrounds, renderer = render_scene(scene, seed + i)
         needs_motion = any(g.spec.motion is not None for g in cap.spec.groups)
         reading = analyze_clip(frames, backgrounds, with_motion=needs_motion)
         _check(report, cap, scene, _from_pixels(frames, backgrounds, reading, renderer))
@@ -278,8 +296,6 @@ def draws_table(sample_scene: Callable[[str, str, int], Scene], n: int, seeds: S
 
 def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] = print) -> EvalReport:
     """The analyzers' own accuracy on scenes drawn from the world (known truth, no generator)."""
-    from framecast.engine.sandbox.effect_analysis import classify_effect
-
     rng = np.random.default_rng(seed)
     report = EvalReport("analyzers on known scenes")
     started = time.monotonic()
@@ -293,12 +309,12 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
             for s in scene.subjects
         )
         scene = Scene(scene.setting, scene.light, scene.camera, subjects)
-        frames, backgrounds, renderer = _render(scene, i)
+        frames, backgrounds, renderer = render_scene(scene, i)
         reading = analyze_clip(frames, backgrounds)
         report.add("setting", reading.setting == scene.setting)
         report.add("light", reading.light == scene.light)
         report.add("count", reading.count == len(scene.subjects), note=f"{reading.count} vs {brief_scene(scene)}")
-        tracks = _tracks(renderer)
+        tracks = subject_tracks(renderer)
         for k, s in enumerate(scene.subjects if reading.subjects else ()):
             path = tracks[k]
             j = reading_at(reading, path[0, 0], path[0, 1])
@@ -311,7 +327,10 @@ def validate_analyzers(n: int = 150, seed: int = 7, log: Callable[[str], None] =
                            note=f"{s.motion.value} read {reading.motions[j].value} "
                                 f"({scene.camera.value}, {s.kind.value})")
             else:
-                got = classify_effect(frames, reading.masks[j], backgrounds, path, tracks[:k] + tracks[k + 1 :])
+                others = tracks[:k] + tracks[k + 1 :]
+                candidates = effect_candidates(frames, reading.masks[j], backgrounds, path, others)
+                got = pick_effect(candidates, effect_judge())
+                report.add(RULES_ROW, pick_effect(candidates, decide) == s.effect)
                 report.add("effect", got == s.effect, note=f"{s.effect.value} read {got.value} ({s.kind.value})")
         report.prompts += 1
         if (i + 1) % 25 == 0:
