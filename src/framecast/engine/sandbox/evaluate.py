@@ -33,7 +33,8 @@ from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Effect, Kind, Light, Motion, Scene, Setting, Subject
 from framecast.engine.sandbox.world import SceneSpec, random_scene
 
-__all__ = ["ATTRIBUTES", "EvalReport", "brief_scene", "evaluate", "evaluate_scenes", "reading_at", "validate_analyzers"]
+__all__ = ["ATTRIBUTES", "RULES_ROW", "EvalReport", "brief_scene", "effect_judge", "evaluate", "evaluate_scenes",
+           "reading_at", "render_scene", "subject_tracks", "validate_analyzers"]
 
 ATTRIBUTES = ("colour", "kind", "count", "motion", "setting", "effect", "light")
 # On known scenes, the effect also as the hand-written decision list reads it, for comparison.
