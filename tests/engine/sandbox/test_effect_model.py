@@ -89,9 +89,11 @@ def test_missing_or_corrupt_examples_are_a_clear_error(tmp_path: Path) -> None:
     truncated.write_bytes(EFFECT_EXAMPLES_PATH.read_bytes()[:300])
     wrong = tmp_path / "wrong.jsonl.gz"
     wrong.write_bytes(gzip.compress(b'{"truth": "Wobble", "about": "", "candidates": []}\n'))
+    unmeasured = tmp_path / "unmeasured.jsonl"
+    unmeasured.write_text('{"truth": "Melt", "about": "", "candidates": []}\n')
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
-    for path in (truncated, wrong, empty):
+    for path in (truncated, wrong, unmeasured, empty):
         with pytest.raises(ConfigurationError, match="fit-effects"):
             load_effect_classifier(path)
 

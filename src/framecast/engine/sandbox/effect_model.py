@@ -73,6 +73,8 @@ def load_examples(path: Path) -> list[EffectExample]:
     out = []
     for line in text.splitlines():
         row = json.loads(line)
+        if not row["candidates"]:
+            raise ValueError("an example without any measured body")
         out.append(EffectExample(Effect(row["truth"]), tuple(EffectFeatures(**c) for c in row["candidates"]),
                                  row["about"]))
     return out
