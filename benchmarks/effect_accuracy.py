@@ -192,13 +192,14 @@ def main() -> None:
                     help="with --world: pass the subjects' tracks (own and neighbours')")
     ap.add_argument("--learned", action="store_true",
                     help="with --world: name effects with the learned classifier instead of the decision list")
-    ap.add_argument("--scenes", type=int, default=40, help="with --world: scenes to draw")
+    ap.add_argument("--scenes", type=int, default=None,
+                    help="with --world (default 40) or --examples (default 150): scenes to draw")
     ap.add_argument("--json")
     ap.add_argument("--examples", action="store_true",
                     help="clips drawn as fit-effects draws them; the decision list against the learned classifier")
     args = ap.parse_args()
     if args.examples:
-        compare_on_examples(args.scenes if args.scenes != 40 else 150, args.seed)
+        compare_on_examples(args.scenes or 150, args.seed)
         return
     effects = [e for e in Effect if e is not Effect.NONE]
     confusion: dict[Effect, Counter[str]] = {e: Counter() for e in effects}
@@ -206,7 +207,8 @@ def main() -> None:
     start = time.perf_counter()
     noise_rng = np.random.default_rng(args.seed)
     if args.world:
-        for truth, got, what in world_clips(12 if args.quick else args.scenes, args.seed, args.track, args.learned):
+        scenes = 12 if args.quick else args.scenes or 40
+        for truth, got, what in world_clips(scenes, args.seed, args.track, args.learned):
             confusion[truth][got.value] += 1
             if got is not truth:
                 print(f"  {truth.value} -> {got.value}: {what}")
