@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -96,6 +97,15 @@ def test_a_plural_subject_until_an_effect_reads_as_english() -> None:
     linked = [p for p in phrases if " they " in p]
     assert linked and not [p for p in linked if " they be " in p]
     assert [p for p in linked if " they are " in p]  # "until they are poked"
+
+
+def test_captions_keep_their_articles_and_pronouns_grammatical() -> None:
+    texts = [c.text.lower() for held_out in (False, True) for c in _captions(held_out, 2000)]
+    assert any("someone" in t for t in texts)
+    for t in texts:
+        assert not re.search(r"\b(a|an|the|one|single|her|his|their) someone", t), t
+        assert not re.search(r"\ba [aeiou]", t), t  # "a eggplant hoodie"
+        assert not re.search(r"\b(\w+) \1 background", t), t  # "a plain plain background"
 
 
 def test_a_relation_joins_two_subjects_that_both_stay_named() -> None:

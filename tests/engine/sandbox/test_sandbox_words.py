@@ -81,7 +81,8 @@ def test_captions_are_deterministic_per_seed() -> None:
     ("roll to the left", "third", "rolls to the left"), ("go left", "third", "goes left"),
     ("run", "ing", "running"), ("move closer", "ing", "moving closer"), ("fly up", "third", "flies up"),
     ("see", "ing", "seeing"), ("spin", "ing", "spinning"), ("be poked", "plural", "are poked"),
-    ("get poked", "plural", "get poked"),
+    ("get poked", "plural", "get poked"), ("bob up and down", "ing", "bobbing up and down"),
+    ("sag flat", "ing", "sagging flat"), ("split open", "ing", "splitting open"), ("plummet", "ing", "plummeting"),
 ])
 def test_conjugate(phrase: str, form: str, expected: str) -> None:
     assert w.conjugate(phrase, form) == expected
@@ -89,7 +90,7 @@ def test_conjugate(phrase: str, form: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("noun", "expected"), [
     ("ball", "balls"), ("box", "boxes"), ("puppy", "puppies"), ("person", "people"), ("fish", "fish"),
-    ("young woman", "young women"), ("beach ball", "beach balls"),
+    ("young woman", "young women"), ("beach ball", "beach balls"), ("someone", "people"),
 ])
 def test_plural(noun: str, expected: str) -> None:
     assert w.plural(noun) == expected

@@ -150,8 +150,9 @@ def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str |
     if colour and (person_words or wr.chance(0.2)):
         adjectives = [a for a in (size,) if a]
         if person_words:
-            tail = wr.choice([f"in {colour}", f"wearing a {colour} {wr.choice(w.GARMENTS)}", f"dressed in {colour}",
-                              f"in a {colour} {wr.choice(w.GARMENTS)}"])
+            a = w.article(colour)
+            tail = wr.choice([f"in {colour}", f"wearing {a} {colour} {wr.choice(w.GARMENTS)}", f"dressed in {colour}",
+                              f"in {a} {colour} {wr.choice(w.GARMENTS)}"])
         else:
             be = "that is" if count_word is None else "that are"
             tail = wr.choice([f"painted {colour}", f"coloured {colour}", f"in {colour}", f"{be} {colour}"])
@@ -159,7 +160,8 @@ def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str |
     if count_word is None:
         det = wr.choice(["a", "a", "a", "one", "a single", "the"])
         det = w.article(body) if det == "a" else det
-        phrase = f"{owner or det} {body}"
+        # A pronoun takes no article, and its size follows it: "someone small".
+        phrase = " ".join(["someone", *adjectives]) if noun == "someone" else f"{owner or det} {body}"
     else:
         phrase = f"{count_word} {body}"
     if tail:
@@ -245,9 +247,11 @@ def _setting_phrase(wr: _Writer, spec: SceneSpec, light_inside: bool) -> str:
         return place
     wr.note("setting", spec.setting, noun)
     if light_inside and spec.light is not None:
-        adjective = wr.note("light", spec.light, wr.pick(w.LIGHT_ADJECTIVE[spec.light]))
-        det = w.article(adjective) if det in ("a", "an") else det
-        return f"{prep} {det} {adjective} {noun}"
+        adjective = wr.pick(w.LIGHT_ADJECTIVE[spec.light])
+        if noun.split(" ")[0] != adjective:  # not "a plain plain background": that light stays unsaid
+            wr.note("light", spec.light, adjective)
+            det = w.article(adjective) if det in ("a", "an") else det
+            return f"{prep} {det} {adjective} {noun}"
     return f"{prep} {det} {noun}"
 
 

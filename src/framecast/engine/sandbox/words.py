@@ -132,7 +132,7 @@ KIND: dict[Kind, Synonyms] = {
 }
 
 NOUN_PLURALS: dict[str, str] = {
-    "person": "people", "man": "men", "woman": "women", "child": "children", "fish": "fish",
+    "person": "people", "someone": "people", "man": "men", "woman": "women", "child": "children", "fish": "fish",
     "goldfish": "goldfish", "trout": "trout", "carp": "carp", "koi": "koi", "koi fish": "koi fish",
     "tuna": "tuna", "salmon": "salmon", "clownfish": "clownfish", "tropical fish": "tropical fish",
     "sardine": "sardines", "cod": "cod", "little fish": "little fish", "young woman": "young women",
@@ -406,7 +406,7 @@ def plural(noun: str) -> str:
 _IRREGULAR_THIRD = {"have": "has", "be": "is", "do": "does", "go": "goes"}
 _IRREGULAR_ING = {"be": "being", "lie": "lying", "die": "dying", "see": "seeing", "flee": "fleeing"}
 _DOUBLE_FINAL = {"run", "spin", "hop", "drop", "stop", "swim", "jog", "step", "get", "rip", "plummet", "sit", "dip",
-                 "trot", "scamper"}
+                 "trot", "scamper", "bob", "sag", "split"}
 _NO_DOUBLE = {"plummet", "scamper"}
 
 
