@@ -98,6 +98,9 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
     click.echo("the generator alone (sampled scenes against what the prompts pin):")
     click.echo(scenes.table())
     # Other draws of held-out prompts, twice as many each, for the generator alone (seconds each).
+    unglossed = evaluate_scenes(SandboxPipeline(weights, colour_names=False).sample_scene, n=count, seed=seed)
+    click.echo("the generator alone, reading colour names no caption used without the colour survey:")
+    click.echo(unglossed.table())
     draws = draws_table(pipeline.sample_scene, 2 * count, (seed + 1000, seed + 2000))
     click.echo("the generator alone on other draws of held-out prompts:")
     click.echo(draws)
@@ -118,8 +121,8 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
         directory = weights.parent if weights else WEIGHTS_DIR
         (directory / "evaluation.json").write_text(json.dumps({
             "prompts": report.prompts, "size": f"{SIZE[0]}x{SIZE[1]}", "seconds": SECONDS, "fps": FPS,
-            "table": report.table(), "scenes": scenes.table(), "draws": draws, "known": known,
-            "validation": validation_table, "notes": notes,
+            "table": report.table(), "scenes": scenes.table(), "unglossed": unglossed.table(), "draws": draws,
+            "known": known, "validation": validation_table, "notes": notes,
             "raw": report.as_dict(),
         }, indent=2) + "\n")
         click.echo(f"model card: {write_model_card(directory)}")

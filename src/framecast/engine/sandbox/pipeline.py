@@ -8,7 +8,7 @@ renderer class to build on. Frames are produced lazily, so encoding overlaps ren
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import torch
 from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
+from framecast.engine.sandbox.colour_names import colour_gloss
 from framecast.engine.sandbox.model import SceneGenerator, load_generator
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
@@ -49,7 +50,9 @@ class SandboxPipeline:
 
     name = "sandbox"
 
-    def __init__(self, weights: Path | None = None, guidance: float = GUIDANCE) -> None:
+    def __init__(self, weights: Path | None = None, guidance: float = GUIDANCE, colour_names: bool = True) -> None:
+        """``colour_names``: gloss colour names no caption used by the colour survey
+        (:mod:`framecast.engine.sandbox.colour_names`); off, the generator reads them alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds.
@@ -57,6 +60,7 @@ class SandboxPipeline:
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
+        self._gloss: Callable[[str], str] = colour_gloss() if colour_names else str
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:
@@ -64,8 +68,8 @@ class SandboxPipeline:
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
         with self._lock:
-            text = self._encoder.encode_one(prompt or "")
-            negative = self._encoder.encode_one(negative_prompt) if negative_prompt.strip() else None
+            text = self._encoder.encode_one(self._gloss(prompt or ""))
+            negative = self._encoder.encode_one(self._gloss(negative_prompt)) if negative_prompt.strip() else None
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance)
         return tk.decode(tokens)
 
@@ -74,6 +78,9 @@ class SandboxPipeline:
         control.step(0, total, "encoding_text")
         scene = self.sample_scene(spec.prompt, spec.negative_prompt, spec.seed)
         control.step(1, total, "sampling_scene")
+        if self._gloss is not str:
+            for word, colour in colour_gloss().glossed(f"{spec.prompt} {spec.negative_prompt}"):
+                control.log(f"read the colour name {word!r}, which no training caption used, as {colour.value}")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
             return self._image_task(spec, scene, control)

@@ -1,0 +1,149 @@
+"""Colour names the generator never read in training, glossed with the world colour they look like.
+
+The generator knows a colour word through the frozen text encoder, whose embeddings of words no
+caption used ("fuchsia", "bluish", "mahogany") often sit nearer an unrelated word than the colour
+they name (``benchmarks/sandbox_text_ceiling.py``). What a colour name means is not a matter of
+language, though, but of how the colour looks, and people have written that down: the xkcd colour
+survey names 949 colours with their sRGB values (``weights/xkcd_colours.tsv``).
+
+So before a prompt is encoded, a word that is a colour name in the survey but no training phrase
+uses is followed by the basic name of the nearest world colour ("a fuchsia ball" is read as "a
+fuchsia pink ball"). "Nearest" is decided by the training colour words themselves: each one the
+survey also names is a labelled point in CIE Lab, and the unknown colour takes the label of the
+closest. Training captions are never changed (every word they use is known), so the generator is
+the same; only what it is shown of an unknown colour word is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.analyzers.subjects import lab
+from framecast.engine.sandbox.scene import Colour
+from framecast.errors import ConfigurationError
+
+__all__ = ["SURVEY_PATH", "ColourGloss", "build_gloss", "colour_gloss", "load_survey"]
+
+SURVEY_PATH = Path(__file__).with_name("weights") / "xkcd_colours.tsv"
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_ENTRY = re.compile(r"([^\t]+)\t#([0-9a-fA-F]{6})")
+
+
+def load_survey(path: Path) -> dict[str, npt.NDArray[np.float32]]:
+    """name -> sRGB in [0, 1], from lines of ``name<TAB>#rrggbb``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigurationError(f"the colour survey {path} cannot be read ({exc}); reinstall framecast") from exc
+    names: dict[str, npt.NDArray[np.float32]] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _ENTRY.fullmatch(line)
+        if match is None:
+            raise ConfigurationError(f"the colour survey {path} is damaged at line {number}: {line[:60]!r}; "
+                                     "reinstall framecast")
+        value = int(match.group(2), 16)
+        names[match.group(1)] = np.array([(value >> 16) & 255, (value >> 8) & 255, value & 255], np.float32) / 255.0
+    return names
+
+
+def training_words() -> set[str]:
+    """Every word of every phrase a training caption can use (held-out phrases are not)."""
+    found: set[str] = set()
+
+    def add(item: object) -> None:
+        if isinstance(item, str):
+            found.update(m.group(0).lower() for m in _WORD.finditer(item))
+        elif isinstance(item, w.Synonyms):
+            add(item.train)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                add(key)
+                add(value)
+        elif isinstance(item, tuple | list):
+            for part in item:
+                add(part)
+
+    for name in w.__all__:
+        if name == "SETTING":
+            add([trained for trained, _held_out in w.SETTING.values()])
+        elif name.isupper():
+            add(getattr(w, name))
+    add([w.RELATION, w.LEADING])
+    return found
+
+
+@dataclass(frozen=True)
+class ColourGloss:
+    """Unknown colour names, each with the world colour it is read as."""
+
+    meanings: dict[str, Colour]
+
+    def __call__(self, prompt: str) -> str:
+        """``prompt`` with each unknown colour name followed by its world colour's name."""
+        tokens = prompt.split(" ")
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            out.append(token)
+            m = _WORD.search(token)
+            if m is None:
+                continue
+            word = m.group(0).lower()
+            colour = self.meanings.get(word)
+            if colour is None:
+                continue
+            following = tokens[i + 1].lower().strip(",.;:!?") if i + 1 < len(tokens) else ""
+            if following == colour.value:
+                continue  # already said: "fuchsia pink"
+            # The gloss goes inside any punctuation after the word: "in fuchsia, a dog" -> "in fuchsia pink, a dog".
+            head, tail = token[: m.end()], token[m.end():]
+            out[-1] = f"{head} {colour.value}{tail}"
+        return " ".join(out)
+
+    def glossed(self, prompt: str) -> list[tuple[str, Colour]]:
+        """The words of ``prompt`` that would be glossed, with their colours."""
+        found = []
+        for m in _WORD.finditer(prompt):
+            word = m.group(0).lower()
+            colour = self.meanings.get(word)
+            if colour is not None:
+                found.append((m.group(0), colour))
+        return found
+
+
+def build_gloss(survey: dict[str, npt.NDArray[np.float32]], known: set[str]) -> ColourGloss:
+    """The gloss for the survey's names that are not in ``known``, labelled by the nearest (in Lab)
+    survey colour among the training colour words."""
+    points: list[npt.NDArray[np.float32]] = []
+    labels: list[Colour] = []
+    for colour, synonyms in w.COLOUR.items():
+        for phrase in synonyms.train:
+            rgb = survey.get(phrase.lower().replace("-", " "))
+            if rgb is not None:
+                points.append(lab(rgb))
+                labels.append(colour)
+    if not points:
+        return ColourGloss({})
+    reference = np.stack(points)
+    meanings: dict[str, Colour] = {}
+    for name, rgb in survey.items():
+        if " " in name or name in known:
+            continue  # one word, and one no caption taught: "royal purple" already says purple
+        nearest = int(np.argmin(((reference - lab(rgb)) ** 2).sum(-1)))
+        meanings[name] = labels[nearest]
+    return ColourGloss(meanings)
+
+
+@cache
+def colour_gloss(path: Path = SURVEY_PATH) -> ColourGloss:
+    """The gloss for the shipped survey and the shipped training vocabulary (built once)."""
+    return build_gloss(load_survey(path), training_words())
