@@ -19,6 +19,7 @@ from framecast.engine.sandbox.colour_names import (
     load_survey,
     training_words,
 )
+from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Colour
 from framecast.engine.types import GenerationSpec
 from framecast.errors import ConfigurationError
@@ -103,3 +104,7 @@ def test_the_pipeline_reads_a_held_out_colour_name_and_says_so() -> None:
     spec = GenerationSpec("fal-ai/pika/v2.2/text-to-video", Task.TEXT_TO_VIDEO, "a tangerine cat", "", 0, 64, 36, 8, 2)
     p.generate(spec, control)
     assert any("'tangerine'" in line and "orange" in line for line in control.lines), control.lines
+    # Switched off (as the evaluation's second table does), nothing is glossed or said.
+    plain = Logs()
+    SandboxPipeline(colour_names=False).generate(spec, plain)
+    assert plain.lines and not any("colour name" in line for line in plain.lines)

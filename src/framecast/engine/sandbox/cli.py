@@ -97,10 +97,11 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
     scenes = evaluate_scenes(pipeline.sample_scene, n=count, seed=seed)
     click.echo("the generator alone (sampled scenes against what the prompts pin):")
     click.echo(scenes.table())
-    # Other draws of held-out prompts, twice as many each, for the generator alone (seconds each).
+    # The same without the colour survey: what the learned model reads from the text encoder alone.
     unglossed = evaluate_scenes(SandboxPipeline(weights, colour_names=False).sample_scene, n=count, seed=seed)
     click.echo("the generator alone, reading colour names no caption used without the colour survey:")
     click.echo(unglossed.table())
+    # Other draws of held-out prompts, twice as many each, for the generator alone (seconds each).
     draws = draws_table(pipeline.sample_scene, 2 * count, (seed + 1000, seed + 2000))
     click.echo("the generator alone on other draws of held-out prompts:")
     click.echo(draws)

@@ -8,7 +8,7 @@ renderer class to build on. Frames are produced lazily, so encoding overlaps ren
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import torch
 from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
-from framecast.engine.sandbox.colour_names import colour_gloss
+from framecast.engine.sandbox.colour_names import ColourGloss, colour_gloss
 from framecast.engine.sandbox.model import SceneGenerator, load_generator
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
@@ -60,16 +60,17 @@ class SandboxPipeline:
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
-        self._gloss: Callable[[str], str] = colour_gloss() if colour_names else str
+        self._gloss: ColourGloss | None = colour_gloss() if colour_names else None
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:
         """The scene the generator draws for a prompt; the same seed always draws the same scene."""
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
+        gloss = self._gloss or (lambda text: text)
         with self._lock:
-            text = self._encoder.encode_one(self._gloss(prompt or ""))
-            negative = self._encoder.encode_one(self._gloss(negative_prompt)) if negative_prompt.strip() else None
+            text = self._encoder.encode_one(gloss(prompt or ""))
+            negative = self._encoder.encode_one(gloss(negative_prompt)) if negative_prompt.strip() else None
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance)
         return tk.decode(tokens)
 
@@ -78,8 +79,8 @@ class SandboxPipeline:
         control.step(0, total, "encoding_text")
         scene = self.sample_scene(spec.prompt, spec.negative_prompt, spec.seed)
         control.step(1, total, "sampling_scene")
-        if self._gloss is not str:
-            for word, colour in colour_gloss().glossed(f"{spec.prompt} {spec.negative_prompt}"):
+        if self._gloss is not None:
+            for word, colour in self._gloss.glossed(f"{spec.prompt} {spec.negative_prompt}"):
                 control.log(f"read the colour name {word!r}, which no training caption used, as {colour.value}")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
