@@ -14,6 +14,7 @@ from framecast.engine.sandbox.model import (
     DEFAULT_WEIGHTS,
     GeneratorConfig,
     SceneGenerator,
+    _sharpen_stop,
     load_generator,
     save_generator,
 )
@@ -159,3 +160,24 @@ def test_the_word_channel_reads_held_out_effect_verbs() -> None:
     # Measured: 13 of 16 (inflate's "blow up like a balloon" and levitate's "defy gravity" read as a
     # deflate, "liquefy" as a squish).
     assert len(right) == 16 and sum(right) >= 12, right
+
+
+def test_the_stop_is_sharpened_against_going_on_and_the_rest_keep_their_ratios() -> None:
+    logp = torch.log(torch.tensor([0.3, 0.35, 0.175, 0.175], dtype=torch.float64))
+    out = _sharpen_stop(logp, 0, 0.5).exp()
+    assert torch.isclose(out.sum(), torch.tensor(1.0, dtype=torch.float64))
+    assert out[0] == pytest.approx(0.09 / (0.09 + 0.49))  # 0.3^2 against 0.7^2
+    assert out[1] / out[2] == pytest.approx(2.0) and out[2] == pytest.approx(out[3])
+    assert torch.allclose(_sharpen_stop(logp, 0, 1.0), logp)
+    certain = torch.tensor([float("-inf"), 0.0, float("-inf"), float("-inf")], dtype=torch.float64)
+    assert torch.equal(_sharpen_stop(certain, 0, 0.5), certain)
+
+
+def test_only_subject_kinds_can_close_the_scene() -> None:
+    stops = tk.stop_tokens()
+    assert len(stops) == tk.SEQ_LEN
+    for position, token in enumerate(stops):
+        if token >= 0:
+            assert tk.is_end(position, token)
+        else:
+            assert not any(tk.is_end(position, t) for t in np.flatnonzero(tk.valid_mask()[position]))

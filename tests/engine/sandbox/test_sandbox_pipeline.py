@@ -98,7 +98,7 @@ def test_a_red_ball_and_a_blue_dog_keep_their_colours() -> None:
     p = shipped_pipeline()
     right = sum({(s.colour, s.kind) for s in p.sample_scene(prompt, "", seed).subjects}
                 == {(Colour.RED, Kind.BALL), (Colour.BLUE, Kind.DOG)} for seed in range(20))
-    # Measured: 17 of 20 (the others: a red dog, or the dog alone); 18 with the weights before.
+    # Measured: 18 of 20 (the others: a red dog, or the dog alone); 18 with the weights before.
     assert right >= 16, right
 
 
@@ -142,7 +142,7 @@ def test_a_subject_with_a_companion_shows_both() -> None:
         found, _ = _found("a woman with a brown dog walking", seed)
         assert {k for k, _ in found} == {Kind.PERSON, Kind.DOG}
     # One phrasing can come and go between training runs; across eleven, most samples show both.
-    # Measured: 152 of 220 (the weights before these: 153). "A man with a red ball" draws the man
+    # Measured: 166 of 220 (the weights before these: 153). "A man with a red ball" draws the man
     # alone in both, as if the ball were his to hold.
     p = shipped_pipeline()
     both = sum({s.kind for s in p.sample_scene(prompt, "", seed).subjects} == kinds
@@ -176,22 +176,30 @@ def test_three_named_subjects_all_appear_in_the_video() -> None:
 _COUNTED = ("dogs", "yellow stars", "red balls", "cats", "blue boxes", "birds", "people", "green triangles")
 
 
+def _exactly(word: str, n: int) -> int:
+    p = shipped_pipeline()
+    return sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n for noun in _COUNTED for seed in range(10))
+
+
 @pytest.mark.parametrize(("word", "n"), [("two", 2), ("four", 4)])
 def test_a_number_word_gives_that_many_subjects_in_most_samples(word: str, n: int) -> None:
-    p = shipped_pipeline()
-    exact = sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n
-                for noun in _COUNTED for seed in range(10))
-    # 80 samples (eight nouns, ten seeds). Measured: "two" 76, "four" 68 (before: 77, 70). One prompt alone moves
-    # more between trainings ("two dogs": 16 of 20 seeds here, 11 in a run with other captions).
+    exact = _exactly(word, n)
+    # 80 samples (eight nouns, ten seeds). Measured: "two" 80, "four" 77 (76 and 68 drawing the stop at
+    # its own probability). One prompt alone moves more between trainings.
     assert exact >= 64, exact
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall (model card): after two of a kind the generator stops "
-                                       "often, so 'three' gives three in 5 to 10 of 20 samples")
-def test_three_gives_three_subjects_in_most_samples() -> None:
+def test_the_sharpened_stop_makes_three_mean_three_more_often() -> None:
+    # Measured: 47 of 80 (27 drawing the stop at its own probability); "three red balls" 8 of 10 seeds.
+    assert _exactly("three", 3) >= 40
     p = shipped_pipeline()
-    exact = sum(len(p.sample_scene("three red balls", "", seed).subjects) == 3 for seed in range(10))
-    assert exact >= 7, exact
+    assert sum(len(p.sample_scene("three red balls", "", seed).subjects) == 3 for seed in range(10)) >= 7
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall (model card): the generator reads 'three' softly, so it "
+                                       "gives three subjects in only about 47 of 80 samples")
+def test_three_gives_three_subjects_in_most_samples() -> None:
+    assert _exactly("three", 3) >= 64
 
 
 @pytest.mark.parametrize("prompt", [

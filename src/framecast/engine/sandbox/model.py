@@ -41,6 +41,13 @@ MAX_TEXT_POSITIONS = 128  # the text encoder's truncation
 # 20 of 20 seeds, was 17), while open attributes keep their variety (0.2 cut a ball's cameras over
 # 60 seeds from 6 to 3).
 MIN_P = 0.1
+# Whether one more subject follows is drawn from the generator's stop probability sharpened by this
+# temperature (p^(1/T), renormalised against going on). The generator reads a number word softly:
+# "three red balls" gives a 27 % chance of stopping after two and 40 % of a fourth; sharpened, "three"
+# gives three in 47 of 80 samples instead of 27, "two" 80 instead of 76 and "four" 77 instead of 68,
+# and the count row of held-out prompts rises about a point on four draws with no other row falling,
+# while an even choice ("some dogs": two or three) stays even and open counts still vary.
+STOP_TEMPERATURE = 0.5
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ class _CosineHead(nn.Module):
 
 class SceneGenerator(nn.Module):
     valid: torch.Tensor
+    stop_token: torch.Tensor
     causal: torch.Tensor
     field_of_position: torch.Tensor
     slot_of_position: torch.Tensor
@@ -162,6 +170,7 @@ class SceneGenerator(nn.Module):
         nn.init.normal_(self.slot_embedding, std=0.02)
         nn.init.normal_(self.text_position, std=0.02)
         self.register_buffer("valid", torch.from_numpy(tk.valid_mask()), persistent=False)
+        self.register_buffer("stop_token", torch.tensor(tk.stop_tokens()), persistent=False)
         self.register_buffer("field_of_position", torch.tensor(tk.FIELD_INDEX), persistent=False)
         self.register_buffer("slot_of_position", torch.tensor(tk.SLOT_INDEX), persistent=False)
         self.register_buffer(
@@ -241,6 +250,7 @@ class SceneGenerator(nn.Module):
         seed: int,
         guidance: float = 3.0,
         min_p: float = MIN_P,
+        stop_temperature: float = STOP_TEMPERATURE,
     ) -> npt.NDArray[np.int64]:
         """One scene's tokens for a prompt's (L, 384) embeddings, steered away from ``negative``'s.
 
@@ -273,6 +283,9 @@ class SceneGenerator(nn.Module):
             # order the float32 network happened to add in.
             logits = self.decode(inputs, *prompt)[0][:, -1].double()
             cond = torch.log_softmax(logits[0], -1)
+            stop = int(self.stop_token[p])
+            if stop >= 0 and stop_temperature != 1.0:
+                cond = _sharpen_stop(cond, stop, stop_temperature)
             plausible = self.valid[p] & (cond >= cond.max() + floor)
             scores = cond
             if len(branches) == 2:
@@ -286,6 +299,19 @@ class SceneGenerator(nn.Module):
                 break
             inputs = torch.cat([inputs, torch.full((len(branches), 1), token, dtype=torch.long)], dim=1)
         return np.asarray(out, dtype=np.int64)
+
+
+def _sharpen_stop(logp: torch.Tensor, stop: int, temperature: float) -> torch.Tensor:
+    """Log-probabilities ``logp`` with the chance of token ``stop`` against all the others sharpened
+    by ``temperature``; the others keep their ratios to one another."""
+    log_stop = logp[stop]
+    log_go = torch.logsumexp(torch.cat([logp[:stop], logp[stop + 1 :]]), 0)
+    if not (torch.isfinite(log_stop) and torch.isfinite(log_go)):
+        return logp  # a certain choice stays certain
+    norm = torch.logaddexp(log_stop / temperature, log_go / temperature)
+    out = logp + (log_go / temperature - norm - log_go)
+    out[stop] = log_stop / temperature - norm
+    return out
 
 
 def save_generator(model: SceneGenerator, path: Path, extra: dict[str, str] | None = None) -> None:

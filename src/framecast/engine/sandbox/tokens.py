@@ -46,6 +46,7 @@ __all__ = [
     "decode",
     "encode",
     "length_for_count",
+    "stop_tokens",
     "valid_mask",
 ]
 
@@ -115,6 +116,14 @@ def is_end(position: int, token: int) -> bool:
     """Whether ``token`` at ``position`` closes the scene."""
     f = FIELD_OF_POSITION[position]
     return f.name == "kind" and f.values[token - f.offset] == END
+
+
+def stop_tokens() -> list[int]:
+    """For each position, the token that closes the scene there (a subject slot's END kind), or -1."""
+    out = []
+    for f in FIELD_OF_POSITION:
+        out.append(f.offset + f.values.index(END) if f.name == "kind" and END in f.values else -1)
+    return out
 
 
 def valid_mask() -> npt.NDArray[np.bool_]:
