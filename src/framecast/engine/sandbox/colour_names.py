@@ -34,6 +34,7 @@ __all__ = ["SURVEY_PATH", "ColourGloss", "build_gloss", "colour_gloss", "load_su
 SURVEY_PATH = Path(__file__).with_name("weights") / "xkcd_colours.tsv"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _ENTRY = re.compile(r"([^\t]+)\t#([0-9a-fA-F]{6})")
 
 
@@ -89,35 +90,22 @@ class ColourGloss:
     meanings: dict[str, Colour]
 
     def __call__(self, prompt: str) -> str:
-        """``prompt`` with each unknown colour name followed by its world colour's name."""
-        tokens = prompt.split(" ")
-        out: list[str] = []
-        for i, token in enumerate(tokens):
-            out.append(token)
-            m = _WORD.search(token)
-            if m is None:
-                continue
-            word = m.group(0).lower()
-            colour = self.meanings.get(word)
-            if colour is None:
-                continue
-            following = tokens[i + 1].lower().strip(",.;:!?") if i + 1 < len(tokens) else ""
-            if following == colour.value:
-                continue  # already said: "fuchsia pink"
-            # The gloss goes inside any punctuation after the word: "in fuchsia, a dog" -> "in fuchsia pink, a dog".
-            head, tail = token[: m.end()], token[m.end():]
-            out[-1] = f"{head} {colour.value}{tail}"
-        return " ".join(out)
+        """``prompt`` with each unknown colour name followed by its world colour's name (inside any
+        punctuation after it: "in fuchsia, a dog" -> "in fuchsia pink, a dog")."""
+
+        def gloss(m: re.Match[str]) -> str:
+            colour = self.meanings.get(m.group(0).lower())
+            following = _NEXT_WORD.match(prompt, m.end())
+            if colour is None or (following is not None and following.group(1).lower() == colour.value):
+                return m.group(0)  # not a colour name, or already said: "fuchsia pink"
+            return f"{m.group(0)} {colour.value}"
+
+        return _WORD.sub(gloss, prompt)
 
     def glossed(self, prompt: str) -> list[tuple[str, Colour]]:
-        """The words of ``prompt`` that would be glossed, with their colours."""
-        found = []
-        for m in _WORD.finditer(prompt):
-            word = m.group(0).lower()
-            colour = self.meanings.get(word)
-            if colour is not None:
-                found.append((m.group(0), colour))
-        return found
+        """The words of ``prompt`` that are glossed (or already said), with their colours."""
+        found = ((m.group(0), self.meanings.get(m.group(0).lower())) for m in _WORD.finditer(prompt))
+        return [(word, colour) for word, colour in found if colour is not None]
 
 
 def build_gloss(survey: dict[str, npt.NDArray[np.float32]], known: set[str]) -> ColourGloss:
