@@ -31,7 +31,7 @@ js-deps:
 	cd tests/e2e/js && npm ci --no-audit --no-fund --silent
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 typecheck: install-dev
 	$(BIN)/mypy

@@ -6,9 +6,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from framecast.catalog.endpoints import Task
+from framecast.engine.base import NullControl
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
+from framecast.engine.types import GenerationSpec
 
 
 @lru_cache(maxsize=1)
@@ -21,3 +24,30 @@ def render(scene: Scene, width: int = 480, height: int = 270, fps: int = 8, fram
     """All frames and their backgrounds, (T, H, W, 3) uint8 each."""
     r = SceneRenderer(scene, width, height, fps, frames, seed)
     return np.stack(list(r.frames())), np.stack([r.background_frame(i) for i in range(frames)])
+
+
+class LogLines(NullControl):
+    """A run control that keeps what the pipeline logs."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def log(self, message: str, level: str = "INFO") -> None:
+        self.lines.append(message)
+
+
+def generation_log(pipeline: SandboxPipeline, prompt: str) -> list[str]:
+    """What ``pipeline`` logs while making a tiny text-to-video clip of ``prompt``."""
+    control = LogLines()
+    spec = GenerationSpec("fal-ai/pika/v2.2/text-to-video", Task.TEXT_TO_VIDEO, prompt, "", 0, 64, 36, 8, 2)
+    pipeline.generate(spec, control)
+    return control.lines
+
+
+def assert_gloss_logged(prompt: str, what: str, word: str, meaning: str) -> None:
+    """The shipped pipeline says how it read ``word`` of ``prompt`` ("the noun 'mackerels' ... as
+    fish"); with the glosses off, it reads nothing."""
+    lines = generation_log(shipped_pipeline(), prompt)
+    assert any(f"{what} {word!r}" in line and line.endswith(f"as {meaning}") for line in lines), lines
+    plain = generation_log(SandboxPipeline(glosses=False), prompt)
+    assert plain and not any("which no training caption used" in line for line in plain), plain

@@ -8,23 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from framecast.catalog.endpoints import Task
-from framecast.engine.base import NullControl
-from framecast.engine.sandbox.captions import TRAIN_RATES, caption
 from framecast.engine.sandbox.colour_names import (
     SURVEY_PATH,
-    ColourGloss,
     build_gloss,
     colour_gloss,
     load_survey,
-    training_words,
 )
-from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Colour
-from framecast.engine.types import GenerationSpec
 from framecast.errors import ConfigurationError
 
-from .sandbox_support import shipped_pipeline
+from .sandbox_support import assert_gloss_logged, shipped_pipeline
 
 
 def test_the_shipped_survey_has_every_name_with_its_srgb_value() -> None:
@@ -41,42 +34,15 @@ def test_a_name_takes_the_label_of_the_nearest_training_colour_word() -> None:
     }.items()}
     gloss = build_gloss(survey, known={"red", "blue", "crimson"})
     # Known words and names of several words are left alone; the rest take their nearest label.
-    assert gloss.meanings == {"rubyish": Colour.RED, "bluey": Colour.BLUE}
-
-
-@pytest.mark.parametrize(("prompt", "expected"), [
-    ("a fuchsia ball", "a fuchsia pink ball"),
-    ("Fuchsia balls.", "Fuchsia pink balls."),
-    ("a man in fuchsia, a bluish dog", "a man in fuchsia pink, a bluish blue dog"),
-    ("a fuchsia pink ball", "a fuchsia pink ball"),  # already said
-    ("a crimson ball and a red box", "a crimson ball and a red box"),  # known words
-    ("", ""),
-])
-def test_the_gloss_follows_an_unknown_name_with_its_colour(prompt: str, expected: str) -> None:
-    gloss = ColourGloss({"fuchsia": Colour.PINK, "bluish": Colour.BLUE})
-    assert gloss(prompt) == expected
-    assert [c for _, c in gloss.glossed(prompt)] == [Colour.PINK] * prompt.lower().count("fuchsia") + (
-        [Colour.BLUE] if "bluish" in prompt else [])
+    assert gloss.meanings == {"rubyish": (Colour.RED, "red", None), "bluey": (Colour.BLUE, "blue", None)}
 
 
 def test_held_out_colour_names_are_read_by_their_look() -> None:
     gloss = colour_gloss()
     for word, colour in [("bluish", Colour.BLUE), ("tangerine", Colour.ORANGE), ("ivory", Colour.WHITE),
                          ("emerald", Colour.GREEN), ("fuchsia", Colour.PINK), ("greyish", Colour.GREY)]:
-        assert gloss.meanings[word] is colour
-    assert gloss.meanings["mahogany"] is Colour.RED  # dark red in the survey: the model card counts it a miss
-
-
-def test_no_training_caption_is_changed() -> None:
-    # So the generator is trained exactly as without the gloss, and known words are never glossed.
-    gloss = colour_gloss()
-    known = training_words()
-    assert not set(gloss.meanings) & known
-    assert {"crimson", "red", "forest", "ocean"} <= known
-    rng = np.random.default_rng(3)
-    for _ in range(3000):
-        text = caption(rng, rates=TRAIN_RATES).text
-        assert gloss(text) == text, text
+        assert gloss.meanings[word].meaning is colour
+    assert gloss.meanings["mahogany"].meaning is Colour.RED  # dark red in the survey: the model card counts it a miss
 
 
 def test_damaged_or_missing_survey_fails_clearly(tmp_path: Path) -> None:
@@ -93,18 +59,5 @@ def test_the_pipeline_reads_a_held_out_colour_name_and_says_so() -> None:
     colours = Counter(p.sample_scene("a bluish ball", "", seed).subjects[0].colour for seed in range(8))
     assert colours[Colour.BLUE] >= 7, colours
 
-    class Logs(NullControl):
-        def __init__(self) -> None:
-            self.lines: list[str] = []
-
-        def log(self, message: str, level: str = "INFO") -> None:
-            self.lines.append(message)
-
-    control = Logs()
-    spec = GenerationSpec("fal-ai/pika/v2.2/text-to-video", Task.TEXT_TO_VIDEO, "a tangerine cat", "", 0, 64, 36, 8, 2)
-    p.generate(spec, control)
-    assert any("'tangerine'" in line and "orange" in line for line in control.lines), control.lines
     # Switched off (as the evaluation's second table does), nothing is glossed or said.
-    plain = Logs()
-    SandboxPipeline(colour_names=False).generate(spec, plain)
-    assert plain.lines and not any("colour name" in line for line in plain.lines)
+    assert_gloss_logged("a tangerine cat", "the colour name", "tangerine", "orange")

@@ -97,9 +97,9 @@ def eval_command(weights: Path | None, count: int, known: int, seed: int, card: 
     scenes = evaluate_scenes(pipeline.sample_scene, n=count, seed=seed)
     click.echo("the generator alone (sampled scenes against what the prompts pin):")
     click.echo(scenes.table())
-    # The same without the colour survey: what the learned model reads from the text encoder alone.
-    unglossed = evaluate_scenes(SandboxPipeline(weights, colour_names=False).sample_scene, n=count, seed=seed)
-    click.echo("the generator alone, reading colour names no caption used without the colour survey:")
+    # The same without the glosses (colour survey, WordNet): what the learned model reads from the text encoder alone.
+    unglossed = evaluate_scenes(SandboxPipeline(weights, glosses=False).sample_scene, n=count, seed=seed)
+    click.echo("the generator alone, reading words no caption used without the glosses:")
     click.echo(unglossed.table())
     # Other draws of held-out prompts, twice as many each, for the generator alone (seconds each).
     draws = draws_table(pipeline.sample_scene, 2 * count, (seed + 1000, seed + 2000))

@@ -17,7 +17,6 @@ the same; only what it is shown of an unknown colour word is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.analyzers.subjects import lab
+from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
 from framecast.engine.sandbox.scene import Colour
 from framecast.errors import ConfigurationError
 
@@ -33,8 +33,6 @@ __all__ = ["SURVEY_PATH", "ColourGloss", "build_gloss", "colour_gloss", "load_su
 
 SURVEY_PATH = Path(__file__).with_name("weights") / "xkcd_colours.tsv"
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _ENTRY = re.compile(r"([^\t]+)\t#([0-9a-fA-F]{6})")
 
 
@@ -57,55 +55,7 @@ def load_survey(path: Path) -> dict[str, npt.NDArray[np.float32]]:
     return names
 
 
-def training_words() -> set[str]:
-    """Every word of every phrase a training caption can use (held-out phrases are not)."""
-    found: set[str] = set()
-
-    def add(item: object) -> None:
-        if isinstance(item, str):
-            found.update(m.group(0).lower() for m in _WORD.finditer(item))
-        elif isinstance(item, w.Synonyms):
-            add(item.train)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                add(key)
-                add(value)
-        elif isinstance(item, tuple | list):
-            for part in item:
-                add(part)
-
-    for name in w.__all__:
-        if name == "SETTING":
-            add([trained for trained, _held_out in w.SETTING.values()])
-        elif name.isupper():
-            add(getattr(w, name))
-    add([w.RELATION, w.LEADING])
-    return found
-
-
-@dataclass(frozen=True)
-class ColourGloss:
-    """Unknown colour names, each with the world colour it is read as."""
-
-    meanings: dict[str, Colour]
-
-    def __call__(self, prompt: str) -> str:
-        """``prompt`` with each unknown colour name followed by its world colour's name (inside any
-        punctuation after it: "in fuchsia, a dog" -> "in fuchsia pink, a dog")."""
-
-        def gloss(m: re.Match[str]) -> str:
-            colour = self.meanings.get(m.group(0).lower())
-            following = _NEXT_WORD.match(prompt, m.end())
-            if colour is None or (following is not None and following.group(1).lower() == colour.value):
-                return m.group(0)  # not a colour name, or already said: "fuchsia pink"
-            return f"{m.group(0)} {colour.value}"
-
-        return _WORD.sub(gloss, prompt)
-
-    def glossed(self, prompt: str) -> list[tuple[str, Colour]]:
-        """The words of ``prompt`` that are glossed (or already said), with their colours."""
-        found = ((m.group(0), self.meanings.get(m.group(0).lower())) for m in _WORD.finditer(prompt))
-        return [(word, colour) for word, colour in found if colour is not None]
+ColourGloss = Gloss[Colour]
 
 
 def build_gloss(survey: dict[str, npt.NDArray[np.float32]], known: set[str]) -> ColourGloss:
@@ -120,15 +70,15 @@ def build_gloss(survey: dict[str, npt.NDArray[np.float32]], known: set[str]) -> 
                 points.append(lab(rgb))
                 labels.append(colour)
     if not points:
-        return ColourGloss({})
+        return Gloss({})
     reference = np.stack(points)
-    meanings: dict[str, Colour] = {}
+    meanings: dict[str, Reading[Colour]] = {}
     for name, rgb in survey.items():
         if " " in name or name in known:
             continue  # one word, and one no caption taught: "royal purple" already says purple
         nearest = int(np.argmin(((reference - lab(rgb)) ** 2).sum(-1)))
-        meanings[name] = labels[nearest]
-    return ColourGloss(meanings)
+        meanings[name] = Reading(labels[nearest], labels[nearest].value)
+    return Gloss(meanings)
 
 
 @cache

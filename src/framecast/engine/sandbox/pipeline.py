@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -18,8 +19,11 @@ import torch
 from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
-from framecast.engine.sandbox.colour_names import ColourGloss, colour_gloss
+from framecast.engine.sandbox.colour_names import colour_gloss
+from framecast.engine.sandbox.gloss import Gloss
+from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import SceneGenerator, load_generator
+from framecast.engine.sandbox.motion_names import motion_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
 from framecast.engine.sandbox.text import TextEncoder
@@ -50,9 +54,11 @@ class SandboxPipeline:
 
     name = "sandbox"
 
-    def __init__(self, weights: Path | None = None, guidance: float = GUIDANCE, colour_names: bool = True) -> None:
-        """``colour_names``: gloss colour names no caption used by the colour survey
-        (:mod:`framecast.engine.sandbox.colour_names`); off, the generator reads them alone."""
+    def __init__(self, weights: Path | None = None, guidance: float = GUIDANCE, glosses: bool = True) -> None:
+        """``glosses``: follow a word no caption used with what it means in the world, colour names
+        by the colour survey (:mod:`~framecast.engine.sandbox.colour_names`), nouns and verbs by
+        WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`);
+        off, the generator reads them alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds.
@@ -60,28 +66,35 @@ class SandboxPipeline:
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
-        self._gloss: ColourGloss | None = colour_gloss() if colour_names else None
+        self._glosses: tuple[tuple[str, Gloss[Any]], ...] = (
+            (("the colour name", colour_gloss()), ("the noun", kind_gloss()), ("the verb", motion_gloss()))
+            if glosses else ())
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:
         """The scene the generator draws for a prompt; the same seed always draws the same scene."""
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
-        gloss = self._gloss or (lambda text: text)
         with self._lock:
-            text = self._encoder.encode_one(gloss(prompt or ""))
-            negative = self._encoder.encode_one(gloss(negative_prompt)) if negative_prompt.strip() else None
+            text = self._encoder.encode_one(self._glossed(prompt or ""))
+            negative = self._encoder.encode_one(self._glossed(negative_prompt)) if negative_prompt.strip() else None
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance)
         return tk.decode(tokens)
+
+    def _glossed(self, text: str) -> str:
+        for _, gloss in self._glosses:
+            text = gloss(text)
+        return text
 
     def generate(self, spec: GenerationSpec, control: RunControl) -> Clip:
         total = spec.num_frames + 2
         control.step(0, total, "encoding_text")
         scene = self.sample_scene(spec.prompt, spec.negative_prompt, spec.seed)
         control.step(1, total, "sampling_scene")
-        if self._gloss is not None:
-            for word, colour in self._gloss.glossed(f"{spec.prompt} {spec.negative_prompt}"):
-                control.log(f"read the colour name {word!r}, which no training caption used, as {colour.value}")
+        said = f"{spec.prompt} {spec.negative_prompt}"
+        for what, gloss in self._glosses:
+            for word, meaning in gloss.glossed(said):
+                control.log(f"read {what} {word!r}, which no training caption used, as {meaning.value}")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
             return self._image_task(spec, scene, control)

