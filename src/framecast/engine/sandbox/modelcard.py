@@ -186,8 +186,8 @@ _LIMITS = """## Limits
   above. The generator decides subject by subject whether to stop and reads "three" softly, between
   two and four.
 - Effects named with held-out verbs are missed one time in five to one in three (the sampled
-  scenes). The effect analyzer itself misreads about one effect in eleven on known scenes with its learned
-  classifier (the hand-written decision list alone: one in six; on two fresh draws of 203 and 215
+  scenes). The effect analyzer itself misreads about one effect in nine on known scenes with its learned
+  classifier (the hand-written decision list alone: one in five; on two fresh draws of 203 and 215
   effect clips, 89 and 87 % against 80 and 78 %: `benchmarks/effect_accuracy.py --examples --seed 7`
   and `--seed 11`). Most of the misses left are subjects that change size while the effect plays
   (growing, shrinking, coming closer), where the effect's own change of size is hard to tell from
