@@ -11,6 +11,7 @@ from framecast.engine.base import NullControl
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
+from framecast.engine.sandbox.wordnet import WordNetTable
 from framecast.engine.types import GenerationSpec
 
 
@@ -51,3 +52,10 @@ def assert_gloss_logged(prompt: str, what: str, word: str, meaning: str) -> None
     assert any(f"{what} {word!r}" in line and line.endswith(f"as {meaning}") for line in lines), lines
     plain = generation_log(SandboxPipeline(glosses=False), prompt)
     assert plain and not any("which no training caption used" in line for line in plain), plain
+
+
+def table_of(senses: dict[str, tuple[int | str, ...]], synsets: dict[int, tuple[str, tuple[int, ...]]]
+             ) -> WordNetTable:
+    """A WordNet table from words' senses and synsets given as (lexicographer file, hypernyms)."""
+    return WordNetTable({s: lex for s, (lex, _) in synsets.items()}, {s: up for s, (_, up) in synsets.items()},
+                        senses, frozenset())

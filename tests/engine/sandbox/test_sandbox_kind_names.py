@@ -14,16 +14,8 @@ from framecast.engine.sandbox.kind_names import (
     noun_reader,
 )
 from framecast.engine.sandbox.scene import Kind
-from framecast.engine.sandbox.wordnet import WordNetTable
 
-from .sandbox_support import assert_gloss_logged, shipped_pipeline
-
-
-def table_of(senses: dict[str, tuple[int | str, ...]], synsets: dict[int, tuple[str, tuple[int, ...]]]
-             ) -> WordNetTable:
-    return WordNetTable({s: lex for s, (lex, _) in synsets.items()}, {s: up for s, (_, up) in synsets.items()},
-                     senses, frozenset())
-
+from .sandbox_support import assert_gloss_logged, shipped_pipeline, table_of
 
 SYNSETS = {
     1: ("Tops", ()), 10: ("Tops", (1,)), 20: ("animal", (1,)), 40: ("animal", (1,)), 61: ("artifact", (1,)),

@@ -15,6 +15,8 @@ from framecast.engine.sandbox.scene import Kind
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 from framecast.errors import ConfigurationError
 
+from .sandbox_support import table_of
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -101,8 +103,7 @@ def test_the_builder_writes_verbs_by_the_same_rules(tmp_path: Path) -> None:
 def test_a_word_is_read_by_most_of_its_voting_senses(senses: tuple[int | str, ...], read: str | None) -> None:
     synsets = {1: ("Tops", ()), 2: ("animal", (1,)), 3: ("animal", (2,)), 4: ("animal", (7,)), 5: ("animal", (8, 7)),
                6: ("artifact", (1,)), 7: ("animal", (1,)), 8: ("animal", (1,))}
-    table = WordNetTable({s: lex for s, (lex, _) in synsets.items()}, {s: up for s, (_, up) in synsets.items()},
-                         {"word": senses}, frozenset())
+    table = table_of({"word": senses}, synsets)
     anchors = {2: "fish", 7: "cat", 8: "fish"}
     assert word_reader(table, anchors, frozenset({"animal", "artifact"}), frozenset({"food"}))("word") == read
 

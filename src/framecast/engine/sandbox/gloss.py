@@ -78,9 +78,10 @@ class Gloss(Generic[T]):
 
         def gloss(m: re.Match[str]) -> str:
             reading = self.meanings.get(m.group(0).lower())
-            if (reading is None or _next_word(prompt, m.end()) in self.heads | {reading.said}
-                    or self._after_not(prompt, m.start())):
+            if reading is None or self._left_alone(prompt, m, reading.said):
                 return m.group(0)
+            if _next_word(prompt, m.end()) == reading.said:
+                return m.group(0)  # already said: "fuchsia pink"
             return f"{reading.stem or m.group(0)} {reading.said}"
 
         return WORD.sub(gloss, prompt)
@@ -90,12 +91,15 @@ class Gloss(Generic[T]):
         with their meanings; a word that modifies a head is not read."""
         found = [(m, self.meanings.get(m.group(0).lower())) for m in WORD.finditer(prompt)]
         return [(m.group(0), reading.meaning) for m, reading in found
-                if reading is not None and _next_word(prompt, m.end()) not in self.heads - {reading.said}
-                and not self._after_not(prompt, m.start())]
+                if reading is not None and not self._left_alone(prompt, m, reading.said)]
 
-    def _after_not(self, prompt: str, start: int) -> bool:
-        previous = _PREVIOUS_WORD.search(prompt, 0, start)
-        return previous is not None and previous.group(1).lower() in self.not_after
+    def _left_alone(self, prompt: str, m: re.Match[str], said: str) -> bool:
+        """Whether the word ``m`` modifies a head noun after it (other than its own gloss), or
+        follows a word that makes it something else."""
+        following = _next_word(prompt, m.end())
+        previous = _PREVIOUS_WORD.search(prompt, 0, m.start())
+        return ((following in self.heads and following != said)
+                or (previous is not None and previous.group(1).lower() in self.not_after))
 
 
 def _next_word(prompt: str, end: int) -> str | None:
