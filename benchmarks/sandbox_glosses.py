@@ -1,9 +1,11 @@
-"""What the word glosses cost: building each once per process, and reading a prompt.
+"""What the glosses cost: building each once per process, and reading a prompt.
 
-The sandbox pipeline builds three glosses when it starts (colour names from the colour survey,
-nouns and verbs from WordNet) and runs every prompt through them before encoding it. This prints
-the time to load and build each, the time per prompt over held-out captions, and how many of those
-captions each gloss changes (training captions: none, by construction).
+The sandbox pipeline builds four glosses when it starts (colour names from the colour survey,
+nouns and verbs from WordNet, place phrases by MiniLM sentence embeddings of the training phrases)
+and runs every prompt through them before encoding it. This prints the time to load and build
+each, the time per prompt over held-out captions (the word glosses together, the place gloss
+apart: it runs the text encoder on the phrases it considers), and how many of those captions each
+gloss changes (training captions: none, by construction).
 
     python benchmarks/sandbox_glosses.py [--prompts 4000]
 """
@@ -26,6 +28,8 @@ from framecast.engine.sandbox.kind_names import NOUNS_PATH, load_nouns
 from framecast.engine.sandbox.kind_names import build_gloss as build_kinds
 from framecast.engine.sandbox.motion_names import VERBS_PATH, load_verbs
 from framecast.engine.sandbox.motion_names import build_gloss as build_motions
+from framecast.engine.sandbox.place_phrases import build_place_gloss
+from framecast.engine.sandbox.text import TextEncoder
 
 
 def _built(name: str, load: Callable[[], Any], build: Callable[[Any, set[str]], Gloss[Any]],
@@ -55,18 +59,27 @@ def main() -> None:
         "nouns": _built("nouns", lambda: load_nouns(NOUNS_PATH), build_kinds, known),
         "verbs": _built("verbs", lambda: load_verbs(VERBS_PATH), build_motions, known),
     }
+    encoder = TextEncoder(cache_size=0)
+    t0 = time.perf_counter()
+    places = build_place_gloss(encoder.sentence_embeddings, known)
+    print(f"places   build {1000 * (time.perf_counter() - t0):5.0f} ms  {len(places.meanings):6d} training phrases "
+          "embedded (the text encoder itself loads with the pipeline)")
     for split, held_out, rates in (("held-out", True, EVAL_RATES), ("training", False, TRAIN_RATES)):
         rng = np.random.default_rng(2024)
         prompts = [caption(rng, held_out=held_out, rates=rates).text for _ in range(args.prompts)]
-        changed = dict.fromkeys(glosses, 0)
-        t0 = time.perf_counter()
+        changed = dict.fromkeys([*glosses, "places"], 0)
+        words = places_time = 0.0
         for prompt in prompts:
+            t0 = time.perf_counter()
             for name, gloss in glosses.items():
                 glossed = gloss(prompt)
                 changed[name] += glossed != prompt
                 prompt = glossed
-        per = (time.perf_counter() - t0) / len(prompts)
-        print(f"{split} captions: {1e6 * per:.0f} µs a prompt through all three; changed: "
+            t1 = time.perf_counter()
+            changed["places"] += places(prompt) != prompt
+            words, places_time = words + t1 - t0, places_time + time.perf_counter() - t1
+        print(f"{split} captions: {1e6 * words / len(prompts):.0f} µs a prompt through the three word glosses, "
+              f"{1e3 * places_time / len(prompts):.2f} ms through the place gloss; changed: "
               + ", ".join(f"{name} {n}" for name, n in changed.items()) + f" of {len(prompts)}")
 
 

@@ -10,13 +10,14 @@ use only known words, so no gloss ever changes one, and the generator is the sam
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, NamedTuple, TypeVar
+from enum import Enum
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "Reading", "training_words"]
+__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "training_words"]
 
 T = TypeVar("T")
 
@@ -51,6 +52,14 @@ def training_words() -> set[str]:
     # Irregular plurals, of the nouns training captions use ("gentlemen" is only ever held out).
     add([plural for noun, plural in w.NOUN_PLURALS.items() if set(noun.split()) <= found])
     return found
+
+
+class TextGloss(Protocol):
+    """What the pipeline asks of a gloss: the prompt glossed, and what it read, for the log."""
+
+    def __call__(self, prompt: str) -> str: ...
+
+    def glossed(self, prompt: str) -> Sequence[tuple[str, Enum]]: ...
 
 
 class Reading(NamedTuple, Generic[T]):

@@ -11,7 +11,6 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -20,10 +19,11 @@ from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.colour_names import colour_gloss
-from framecast.engine.sandbox.gloss import Gloss
+from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import SceneGenerator, load_generator
 from framecast.engine.sandbox.motion_names import motion_gloss
+from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
 from framecast.engine.sandbox.text import TextEncoder
@@ -57,8 +57,9 @@ class SandboxPipeline:
     def __init__(self, weights: Path | None = None, guidance: float = GUIDANCE, glosses: bool = True) -> None:
         """``glosses``: follow a word no caption used with what it means in the world, colour names
         by the colour survey (:mod:`~framecast.engine.sandbox.colour_names`), nouns and verbs by
-        WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`);
-        off, the generator reads them alone."""
+        WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`),
+        and a place phrase by the training phrase nearest its sentence embedding
+        (:mod:`~framecast.engine.sandbox.place_phrases`); off, the generator reads them alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds.
@@ -66,9 +67,11 @@ class SandboxPipeline:
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
-        self._glosses: tuple[tuple[str, Gloss[Any]], ...] = (
-            (("the colour name", colour_gloss()), ("the noun", kind_gloss()), ("the verb", motion_gloss()))
-            if glosses else ())
+        self._glosses: tuple[tuple[str, TextGloss], ...] = ()
+        if glosses:
+            places = build_place_gloss(self._encoder.sentence_embeddings)
+            self._glosses = (("the colour name", colour_gloss()), ("the noun", kind_gloss()),
+                             ("the verb", motion_gloss()), ("the place", places))
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:

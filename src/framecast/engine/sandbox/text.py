@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import torch
 
 from framecast.errors import ConfigurationError
@@ -71,6 +73,15 @@ class TextEncoder:
         hidden = self._model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
         mask = batch["attention_mask"].bool()
         return hidden.float() * mask.unsqueeze(-1), mask
+
+    def sentence_embeddings(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit sentence embeddings, (len(texts), 384): the mean of each text's word pieces, as
+        all-MiniLM-L6-v2 was trained to be read for similarity."""
+        if not texts:
+            return np.zeros((0, TEXT_DIM), np.float32)
+        hidden, mask = self.encode(texts)
+        pooled = hidden.sum(1) / mask.sum(1, keepdim=True)
+        return torch.nn.functional.normalize(pooled, dim=-1).numpy()
 
     def encode_one(self, text: str) -> torch.Tensor:
         """(L, 384) for one prompt, without padding; repeated prompts come from the cache."""

@@ -1,0 +1,153 @@
+"""Place phrases no caption used, followed by the name of the setting they mean.
+
+The generator reads MiniLM's token states, and a place phrase built on a word no caption used ("on
+a soundstage", "in a thicket", "in a metropolis") lands between settings: most of the setting row's
+misses are such phrases. MiniLM is, though, a sentence-embedding model: read alone, as it was
+trained to be read (the mean of its word pieces), such a phrase sits next to the training phrase
+that means the same ("on a stage", "in a grove", "in the city"). So a place phrase with a word no
+training caption used is followed by the name of its setting ("on a soundstage studio") when, among
+the training phrases of every scene field, the one nearest it is a place phrase, and near enough.
+
+A place phrase is a place preposition of the training captions ("in", "on", "across", ...), an
+optional article and up to four words, ending at punctuation or a word that starts another clause.
+Training captions use only known words, so the gloss never changes one, and the generator is the
+same with or without it. Only training phrases are compared against; no held-out phrase is.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.gloss import WORD, training_words
+from framecast.engine.sandbox.scene import Setting
+
+__all__ = ["MIN_SIMILARITY", "PlaceGloss", "build_place_gloss", "training_phrases"]
+
+# Cosine similarity (sentence embeddings) a place phrase must reach to its nearest training phrase.
+MIN_SIMILARITY = 0.45
+MAX_WORDS = 4  # after the preposition and article
+# The setting's name as the gloss writes it.
+SAID: dict[Setting, str] = {
+    Setting.DESERT: "desert", Setting.NIGHT_SKY: "night sky", Setting.OCEAN: "ocean", Setting.GRASS_FIELD: "field",
+    Setting.CITY_STREET: "city street", Setting.SNOW: "snow", Setting.FOREST: "forest", Setting.STUDIO: "studio",
+}
+_ARTICLES = frozenset({"a", "an", "the"})
+# Words that end a place phrase: they start another clause or phrase.
+_ENDS = frozenset({"and", "with", "while", "as", "then", "until", "before", "after", "where", "which", "that",
+                   "who", "when", "beside", "next", "near", "alongside", "toward", "towards", "at", "in", "on",
+                   "under", "beneath", "by", "along", "across", "among", "through", "between", "against", "of",
+                   "to", "into", "from", "during", "for", "is", "are"})
+_CLAUSE_END = re.compile(r"[,.;:!?]")
+
+Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]  # texts -> (n, d) unit sentence embeddings
+
+
+def training_phrases() -> list[tuple[str, str, object]]:
+    """(phrase, field, value) for every training phrase of every scene field: the places, and all
+    the others a place phrase must be nearer a place than ("in a dense fog", "on the ground")."""
+    out: list[tuple[str, str, object]] = []
+    for setting, (trained, _held_out) in w.SETTING.items():
+        out.extend((" ".join(part for part in p if part), "setting", setting) for p in trained)
+    for name in w.__all__:
+        table = getattr(w, name)
+        if name == "SETTING" or not isinstance(table, dict) or not table:
+            continue
+        key, value = next(iter(table.items()))
+        if isinstance(key, enum.Enum) and isinstance(value, w.Synonyms):
+            out.extend((p, name.lower(), k) for k, synonyms in table.items() for p in synonyms.train)
+    return out
+
+
+def _prepositions() -> frozenset[str]:
+    return frozenset(p[0].lower() for trained, _ in w.SETTING.values() for p in trained if p[1])
+
+
+@dataclass(frozen=True)
+class PlaceGloss:
+    """Reads place phrases by their nearest training phrase; see the module's doc."""
+
+    embed: Embed
+    phrases: npt.NDArray[np.float32]  # (n, d) unit embeddings of the training phrases
+    meanings: tuple[Setting | None, ...]  # each training phrase's setting, None for other fields
+    known: frozenset[str]
+    verbs: frozenset[str]  # the words of the training phrases for motions, gaits and effects
+    prepositions: frozenset[str]
+
+    def __call__(self, prompt: str) -> str:
+        """``prompt`` with each place phrase it reads followed by its setting's name."""
+        out, last = [], 0
+        for (_, end), setting in self._read(prompt):
+            said = SAID[setting]
+            if prompt[:end].lower().endswith(said) or prompt[end:].lower().lstrip().startswith(said):
+                continue  # already said ("on a soundstage studio")
+            out += [prompt[last:end], " ", said]
+            last = end
+        return "".join(out) + prompt[last:]
+
+    def glossed(self, prompt: str) -> list[tuple[str, Setting]]:
+        """The place phrases of ``prompt`` the gloss reads, with their settings."""
+        return [(prompt[a:b], setting) for (a, b), setting in self._read(prompt)]
+
+    def _read(self, prompt: str) -> list[tuple[tuple[int, int], Setting]]:
+        spans = self._candidates(prompt)
+        if not spans:
+            return []
+        similarity = self.embed([prompt[a:b] for a, b in spans]) @ self.phrases.T
+        found = []
+        for span, row in zip(spans, similarity, strict=True):
+            nearest = int(row.argmax())
+            setting = self.meanings[nearest]
+            if setting is not None and row[nearest] >= MIN_SIMILARITY:
+                found.append((span, setting))
+        return found
+
+    def _is_known(self, word: str) -> bool:
+        """A training word, its plural, or a form of a training verb ("leaping", "slides")."""
+        if word in self.known or (word.endswith("s") and (word[:-1] in self.known or word[:-2] in self.known)):
+            return True
+        if word.endswith("ing"):
+            stems = (word[:-3], word[:-3] + "e", word[:-4])
+        elif word.endswith("ed"):
+            stems = (word[:-1], word[:-2], word[:-3])
+        else:
+            return False
+        return any(stem in self.verbs for stem in stems)
+
+    def _candidates(self, prompt: str) -> list[tuple[int, int]]:
+        """Place phrases with a word no training caption used: (start, end) in ``prompt``."""
+        words = list(WORD.finditer(prompt))
+        spans = []
+        for i, m in enumerate(words):
+            if m.group(0).lower() not in self.prepositions:
+                continue
+            j = i + 1
+            if j < len(words) and words[j].group(0).lower() in _ARTICLES and not _CLAUSE_END.search(
+                    prompt, m.end(), words[j].start()):
+                j += 1
+            taken: list[re.Match[str]] = []
+            while j < len(words) and len(taken) < MAX_WORDS:
+                gap = prompt[(taken[-1] if taken else words[j - 1]).end():words[j].start()]
+                if _CLAUSE_END.search(gap) or words[j].group(0).lower() in _ENDS:
+                    break
+                taken.append(words[j])
+                j += 1
+            if taken and any(not self._is_known(t.group(0).lower()) for t in taken):
+                spans.append((m.start(), taken[-1].end()))
+        return spans
+
+
+def build_place_gloss(embed: Embed, known: set[str] | None = None) -> PlaceGloss:
+    """The gloss, its training phrases embedded by ``embed`` once."""
+    table = training_phrases()
+    vectors = embed([p for p, _, _ in table])
+    meanings = tuple(v if field == "setting" and isinstance(v, Setting) else None for _, field, v in table)
+    verbs = {word.lower() for p, field, _ in table if field in ("motion", "gait", "effect") for word in WORD.findall(p)}
+    return PlaceGloss(embed, vectors, meanings, frozenset(known if known is not None else training_words()),
+                      frozenset(verbs), _prepositions())

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from framecast.engine.sandbox.captions import caption
+from framecast.engine.sandbox.place_phrases import MIN_SIMILARITY, PlaceGloss, build_place_gloss, training_phrases
+from framecast.engine.sandbox.scene import Setting
+
+from .sandbox_support import assert_gloss_logged, shipped_pipeline
+
+# A hand-made embedding: a phrase points along the axis of the first key word it contains.
+AXES = ("stage", "grove", "fog", "meadow")
+MEANINGS = (Setting.STUDIO, Setting.FOREST, None, Setting.GRASS_FIELD)  # "fog" names a light, not a place
+KEYS = {"soundstage": 0, "stage": 0, "thicket": 1, "grove": 1, "haze": 2, "fog": 2, "paddock": 3}
+
+
+class KeywordEmbedding:
+    def __init__(self, weak: frozenset[str] = frozenset()) -> None:
+        self.asked: list[str] = []
+        self.weak = weak  # key words only half as near their axis as MIN_SIMILARITY asks
+
+    def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.asked.extend(texts)
+        out = np.zeros((len(texts), len(AXES) + 1), np.float32)
+        for row, text in enumerate(texts):
+            hit = next((KEYS[word] for word in text.lower().split() if word in KEYS), None)
+            if hit is None:
+                out[row, -1] = 1.0  # near nothing
+            else:
+                near = MIN_SIMILARITY / 2 if any(word in self.weak for word in text.split()) else 0.9
+                out[row, hit], out[row, -1] = near, float(np.sqrt(1 - near * near))
+        return out
+
+
+def _gloss(embed: KeywordEmbedding) -> PlaceGloss:
+    known = frozenset({"a", "the", "ball", "red", "dog", "runs", "run", "in", "on", "stage", "grove", "fog", "then",
+                       "spins", "and", "cat", "big", "leap"})
+    phrases = np.eye(len(AXES), len(AXES) + 1, dtype=np.float32)
+    return PlaceGloss(embed, phrases, MEANINGS, known, frozenset({"leap", "run"}), frozenset({"in", "on", "across"}))
+
+
+@pytest.mark.parametrize(("prompt", "glossed"), [
+    ("a red ball on a soundstage", "a red ball on a soundstage studio"),
+    ("a dog runs in a thicket, then spins", "a dog runs in a thicket forest, then spins"),
+    ("a ball across the big paddock and a cat", "a ball across the big paddock field and a cat"),
+    ("a red ball on a soundstage studio", "a red ball on a soundstage studio"),  # already said
+])
+def test_a_place_phrase_with_an_unknown_word_is_followed_by_its_setting(prompt: str, glossed: str) -> None:
+    assert _gloss(KeywordEmbedding())(prompt) == glossed
+
+
+def test_the_phrase_read_ends_at_punctuation_and_at_a_new_clause() -> None:
+    embed = KeywordEmbedding()
+    gloss = _gloss(embed)
+    assert gloss.glossed("a dog in a thicket, then a ball on a soundstage and a cat") == [
+        ("in a thicket", Setting.FOREST), ("on a soundstage", Setting.STUDIO)]
+    assert embed.asked == ["in a thicket", "on a soundstage"]
+
+
+def test_phrases_nearest_another_field_or_not_near_enough_are_left_alone() -> None:
+    assert _gloss(KeywordEmbedding())("a ball in a haze") == "a ball in a haze"  # nearest a light phrase
+    weak = KeywordEmbedding(weak=frozenset({"soundstage"}))
+    assert _gloss(weak)("a ball on a soundstage") == "a ball on a soundstage"
+    assert weak.asked == ["on a soundstage"]
+
+
+def test_phrases_of_known_words_and_their_inflections_are_never_embedded() -> None:
+    embed = KeywordEmbedding()
+    gloss = _gloss(embed)
+    for prompt in ("a red ball on a stage", "a dog in the grove", "a cat in a big grove leaping", "a dog on a stage",
+                   "a ball in the grove runs", "a red ball"):
+        assert gloss(prompt) == prompt
+    assert embed.asked == []
+
+
+def test_training_phrases_cover_every_setting_and_the_other_fields() -> None:
+    table = training_phrases()
+    fields = Counter(field for _, field, _ in table)
+    assert {value for _, field, value in table if field == "setting"} == set(Setting)
+    assert {"colour", "kind", "motion", "effect", "light_phrase", "row", "speed"} <= set(fields)
+    assert ("in a grove", "setting", Setting.FOREST) in table
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> PlaceGloss:
+    return build_place_gloss(shipped_pipeline()._encoder.sentence_embeddings)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("prompt", "phrase", "setting"), [
+    ("a red ball on a soundstage", "on a soundstage", Setting.STUDIO),
+    ("a dog in a metropolis", "in a metropolis", Setting.CITY_STREET),
+    ("a bird under a starlit sky", "under a starlit sky", Setting.NIGHT_SKY),
+    ("a fish on the seashore", "on the seashore", Setting.OCEAN),
+    ("a cat sleeps in a kitchen", "in a kitchen", Setting.STUDIO),
+    ("a ball bounces in outer space", "in outer space", Setting.NIGHT_SKY),
+])
+def test_the_shipped_reading_of_place_phrases(prompt: str, phrase: str, setting: Setting) -> None:
+    assert _shipped().glossed(prompt) == [(phrase, setting)]
+
+
+@pytest.mark.parametrize("prompt", ["a woman in a lilac raincoat walks", "a cat at breakneck speed",
+                                    "a dog on a beach", "a red ball in a meadow at dusk"])
+def test_phrases_that_name_no_new_place_are_not_read(prompt: str) -> None:
+    assert _shipped()(prompt) == prompt
+
+
+def test_no_training_caption_is_changed() -> None:
+    rng = np.random.default_rng(11)
+    gloss = _shipped()
+    changed = [c.text for c in (caption(rng, held_out=False) for _ in range(1500)) if gloss(c.text) != c.text]
+    assert changed == []
+
+
+def test_the_pipeline_reads_a_soundstage_as_a_studio_and_says_so() -> None:
+    p = shipped_pipeline()
+    settings = Counter(p.sample_scene("a red ball bouncing on a soundstage", "", seed).setting for seed in range(8))
+    assert settings[Setting.STUDIO] >= 7, settings
+    assert_gloss_logged("a red ball on a soundstage", "the place", "on a soundstage", "studio")
