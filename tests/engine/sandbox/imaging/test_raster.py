@@ -25,3 +25,12 @@ def test_composite_leaves_its_base_alone_and_draw_paints_the_frame_it_is_given()
     # Under a layer: half of the red over half of the grey; outside every layer: untouched.
     assert tuple(drawn[7, 10]) == (178, 50, 50)
     assert tuple(drawn[0, 0]) == (100, 100, 100)
+
+
+def test_draw_clamps_layers_brighter_than_white_instead_of_wrapping() -> None:
+    hot = np.zeros((4, 4, 4), np.float32)
+    hot[..., :3] = 1.6  # an effect's glow may overshoot white
+    hot[..., 3] = 1.0
+    frame = draw_u8(np.full((8, 8, 3), 200, np.uint8), [Layer(hot, 4.0, 4.0)])
+    assert (frame[2:6, 2:6] == 255).all()
+    assert (frame[0, 0] == 200).all()

@@ -349,12 +349,12 @@ def draw_u8(frame: U8, layers: Iterable[Layer]) -> U8:
     """:func:`composite_u8` into ``frame`` itself, for a caller that owns a fresh frame (a copy of
     a 1080p frame costs as much as drawing two subjects on it)."""
     for area, part in _placed(layers, frame.shape[1], frame.shape[0]):
-        # In 0..255 floats, in place: a third of the passes of converting to 0..1 and back.
-        dst = frame[area]
-        mixed = dst.astype(np.float32)
-        mixed *= 1.0 - part[..., 3:4]
-        mixed += part[..., :3] * np.float32(255.0)
-        mixed += np.float32(0.5)  # round half up on the cast below, as to_uint8 does
-        np.clip(mixed, np.float32(0.0), np.float32(255.0), out=mixed)
-        np.copyto(dst, mixed, casting="unsafe")
+        # In 0..255 floats, in place, through torch: its in-place ops and fused scaled add make
+        # about two thirds of numpy's passes over the pixels.
+        dst = torch.from_numpy(frame[area])
+        rgba = torch.from_numpy(part)
+        mixed = dst.float()
+        mixed.mul_(1.0 - rgba[..., 3:4]).add_(rgba[..., :3], alpha=255.0)
+        mixed.add_(0.5).clamp_(0.0, 255.0)  # + 0.5: round half up on the cast, as to_uint8 does
+        dst.copy_(mixed)
     return frame
