@@ -10,6 +10,7 @@ the training phrases of every scene field, the one nearest it is a place phrase,
 
 A place phrase is a place preposition of the training captions ("in", "on", "across", ...), an
 optional article and up to four words, ending at punctuation or a word that starts another clause.
+A training word, its plural, or a form captions give a training verb ("hurries", "leaping") is known.
 Training captions use only known words, so the gloss never changes one, and the generator is the
 same with or without it. Only training phrases are compared against; no held-out phrase is.
 """
@@ -76,8 +77,7 @@ class PlaceGloss:
     embed: Embed
     phrases: npt.NDArray[np.float32]  # (n, d) unit embeddings of the training phrases
     meanings: tuple[Setting | None, ...]  # each training phrase's setting, None for other fields
-    known: frozenset[str]
-    verbs: frozenset[str]  # the words of the training phrases for motions, gaits and effects
+    known: frozenset[str]  # training words, with the forms captions give the training verbs
     prepositions: frozenset[str]
 
     def __call__(self, prompt: str) -> str:
@@ -109,16 +109,11 @@ class PlaceGloss:
         return found
 
     def _is_known(self, word: str) -> bool:
-        """A training word, its plural, or a form of a training verb ("leaping", "slides")."""
-        if word in self.known or (word.endswith("s") and (word[:-1] in self.known or word[:-2] in self.known)):
+        """A training word (the captions' forms of the training verbs among them) or its plural."""
+        if word in self.known:
             return True
-        if word.endswith("ing"):
-            stems = (word[:-3], word[:-3] + "e", word[:-4])
-        elif word.endswith("ed"):
-            stems = (word[:-1], word[:-2], word[:-3])
-        else:
-            return False
-        return any(stem in self.verbs for stem in stems)
+        return word.endswith("s") and (word[:-1] in self.known or word[:-2] in self.known
+                                       or (word.endswith("ies") and word[:-3] + "y" in self.known))
 
     def _candidates(self, prompt: str) -> list[tuple[int, int]]:
         """Place phrases with a word no training caption used: (start, end) in ``prompt``."""
@@ -148,6 +143,7 @@ def build_place_gloss(embed: Embed, known: set[str] | None = None) -> PlaceGloss
     table = training_phrases()
     vectors = embed([p for p, _, _ in table])
     meanings = tuple(v if field == "setting" and isinstance(v, Setting) else None for _, field, v in table)
-    verbs = {word.lower() for p, field, _ in table if field in ("motion", "gait", "effect") for word in WORD.findall(p)}
-    return PlaceGloss(embed, vectors, meanings, frozenset(known if known is not None else training_words()),
-                      frozenset(verbs), _prepositions())
+    verbs = [p for p, field, _ in table if field in ("motion", "gait", "effect")]
+    forms = {word.lower() for p in verbs for form in ("third", "ing") for word in WORD.findall(w.conjugate(p, form))}
+    words = (known if known is not None else training_words()) | forms
+    return PlaceGloss(embed, vectors, meanings, frozenset(words), _prepositions())
