@@ -1,12 +1,14 @@
 """Place phrases no caption used, followed by the name of the setting they mean.
 
 The generator reads MiniLM's token states, and a place phrase built on a word no caption used ("on
-a soundstage", "in a thicket", "in a metropolis") lands between settings: most of the setting row's
-misses are such phrases. MiniLM is, though, a sentence-embedding model: read alone, as it was
-trained to be read (the mean of its word pieces), such a phrase sits next to the training phrase
-that means the same ("on a stage", "in a grove", "in the city"). So a place phrase with a word no
-training caption used is followed by the name of its setting ("on a soundstage studio") when, among
-the training phrases of every scene field, the one nearest it is a place phrase, and near enough.
+a soundstage", "in a metropolis", "along a boulevard") lands between settings: most of the setting
+row's misses are such phrases. MiniLM is, though, a sentence-embedding model: read alone, as it was
+trained to be read (the mean of its word pieces), such a phrase mostly sits next to the training
+phrase that means the same ("on a stage", "in the city", "on an avenue"). So a place phrase with a
+word no training caption used is followed by the name of its setting ("on a soundstage studio")
+when, among the training phrases of every scene field, the one nearest it is a place phrase, and
+near enough. Where the nearest is another field's ("in a thicket" is nearest "in thick fog"), the
+phrase is left to the generator.
 
 A place phrase is a place preposition of the training captions ("in", "on", "across", ...), an
 optional article and up to four words, ending at punctuation or a word that starts another clause.
