@@ -55,11 +55,9 @@ def training_words() -> set[str]:
 
 
 class TextGloss(Protocol):
-    """What the pipeline asks of a gloss: the prompt glossed, and what it read, for the log."""
+    """What the pipeline asks of a gloss: in one pass, the prompt glossed and what it read (for the log)."""
 
-    def __call__(self, prompt: str) -> str: ...
-
-    def glossed(self, prompt: str) -> Sequence[tuple[str, Enum]]: ...
+    def read(self, prompt: str) -> tuple[str, Sequence[tuple[str, Enum]]]: ...
 
 
 class Reading(NamedTuple, Generic[T]):
@@ -94,6 +92,10 @@ class Gloss(Generic[T]):
             return f"{reading.stem or m.group(0)} {reading.said}"
 
         return WORD.sub(gloss, prompt)
+
+    def read(self, prompt: str) -> tuple[str, list[tuple[str, T]]]:
+        """``prompt`` glossed, and the words read (see :meth:`glossed`)."""
+        return self(prompt), self.glossed(prompt)
 
     def glossed(self, prompt: str) -> list[tuple[str, T]]:
         """The words of ``prompt`` that the gloss reads (or finds already read: "fuchsia pink"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -76,28 +77,36 @@ class SandboxPipeline:
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:
         """The scene the generator draws for a prompt; the same seed always draws the same scene."""
+        return self._sample(prompt, negative_prompt, seed)[0]
+
+    def _sample(self, prompt: str, negative_prompt: str, seed: int) -> tuple[Scene, list[tuple[str, str, Enum]]]:
+        """The scene, and what the glosses read in the prompts: (what, word, meaning) for the log."""
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
         with self._lock:
-            text = self._encoder.encode_one(self._glossed(prompt or ""))
-            negative = self._encoder.encode_one(self._glossed(negative_prompt)) if negative_prompt.strip() else None
+            glossed, read = self._glossed(prompt or "")
+            text = self._encoder.encode_one(glossed)
+            negative = None
+            if negative_prompt.strip():
+                glossed, read_negative = self._glossed(negative_prompt)
+                negative, read = self._encoder.encode_one(glossed), read + read_negative
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance)
-        return tk.decode(tokens)
+        return tk.decode(tokens), read
 
-    def _glossed(self, text: str) -> str:
-        for _, gloss in self._glosses:
-            text = gloss(text)
-        return text
+    def _glossed(self, text: str) -> tuple[str, list[tuple[str, str, Enum]]]:
+        read: list[tuple[str, str, Enum]] = []
+        for what, gloss in self._glosses:
+            text, found = gloss.read(text)
+            read += [(what, word, meaning) for word, meaning in found]
+        return text, read
 
     def generate(self, spec: GenerationSpec, control: RunControl) -> Clip:
         total = spec.num_frames + 2
         control.step(0, total, "encoding_text")
-        scene = self.sample_scene(spec.prompt, spec.negative_prompt, spec.seed)
+        scene, read = self._sample(spec.prompt, spec.negative_prompt, spec.seed)
         control.step(1, total, "sampling_scene")
-        said = f"{spec.prompt} {spec.negative_prompt}"
-        for what, gloss in self._glosses:
-            for word, meaning in gloss.glossed(said):
-                control.log(f"read {what} {word!r}, which no training caption used, as {meaning.value}")
+        for what, word, meaning in read:
+            control.log(f"read {what} {word!r}, which no training caption used, as {meaning.value}")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
             return self._image_task(spec, scene, control)

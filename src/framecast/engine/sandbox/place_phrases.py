@@ -84,18 +84,23 @@ class PlaceGloss:
 
     def __call__(self, prompt: str) -> str:
         """``prompt`` with each place phrase it reads followed by its setting's name."""
+        return self.read(prompt)[0]
+
+    def glossed(self, prompt: str) -> list[tuple[str, Setting]]:
+        """The place phrases of ``prompt`` the gloss reads, with their settings."""
+        return self.read(prompt)[1]
+
+    def read(self, prompt: str) -> tuple[str, list[tuple[str, Setting]]]:
+        """Both at once, embedding the phrases once."""
+        found = self._read(prompt)
         out, last = [], 0
-        for (_, end), setting in self._read(prompt):
+        for (_, end), setting in found:
             said = SAID[setting]
             if prompt[:end].lower().endswith(said) or prompt[end:].lower().lstrip().startswith(said):
                 continue  # already said ("on a soundstage studio")
             out += [prompt[last:end], " ", said]
             last = end
-        return "".join(out) + prompt[last:]
-
-    def glossed(self, prompt: str) -> list[tuple[str, Setting]]:
-        """The place phrases of ``prompt`` the gloss reads, with their settings."""
-        return [(prompt[a:b], setting) for (a, b), setting in self._read(prompt)]
+        return "".join(out) + prompt[last:], [(prompt[a:b], setting) for (a, b), setting in found]
 
     def _read(self, prompt: str) -> list[tuple[tuple[int, int], Setting]]:
         spans = self._candidates(prompt)
