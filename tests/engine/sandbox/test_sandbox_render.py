@@ -22,6 +22,7 @@ from framecast.engine.sandbox.scene import (
     Scene,
     Setting,
     Size,
+    Speed,
     Subject,
     Timing,
 )
@@ -129,3 +130,50 @@ def test_layout_keeps_subjects_apart_even_in_portrait() -> None:
         boxes = sorted((p.x - p.height / 2, p.x + p.height / 2) for p in places)
         assert all(b[0] >= a[1] for a, b in itertools.pairwise(boxes))
         assert boxes[0][0] >= 0 and boxes[-1][1] <= w
+
+
+def _first_frame_overlaps(scene: Scene, w: int, h: int, n: int, fps: int,
+                          span: tuple[float, float] | None = None) -> list[tuple[int, int]]:
+    places = mo.layout(scene, w, h, n, fps, span)
+    boxes = [mo._frame0_box(s, p, w, h, n, fps) for s, p in zip(scene.subjects, places, strict=True)]
+    return [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+def test_layout_separates_subjects_linked_through_a_third() -> None:
+    # A bouncing triangle starts high, a bouncing dog a little lower: their boxes share height with
+    # each other, and the dog's with a small star on the ground that the triangle's does not.
+    # All three are one group to spread, or the dog starts inside the triangle.
+    subjects = (
+        Subject(Kind.TRIANGLE, Colour.BROWN, Size.LARGE, Column.CENTER, Row.LOW, Motion.BOUNCE, speed=Speed.FAST),
+        Subject(Kind.DOG, Colour.BROWN, Size.LARGE, Column.RIGHT, Row.LOW, Motion.BOUNCE),
+        Subject(Kind.STAR, Colour.ORANGE, Size.SMALL, Column.FAR_LEFT, Row.LOW, Motion.TOWARD, speed=Speed.FAST),
+        Subject(Kind.PERSON, Colour.RED, Size.MEDIUM, Column.LEFT, Row.LOW, Motion.LEFT, Gait.WALK),
+    )
+    scene = Scene(Setting.SNOW, Light.COOL, Camera.PAN_LEFT, subjects)
+    assert _first_frame_overlaps(scene, 480, 270, 40, 8, (0.0, 363.0)) == []
+
+
+def test_layout_moves_a_sideways_mover_where_it_starts() -> None:
+    # Moving right from the right-hand column, the box starts further back to have room ahead,
+    # next to where the dog stands: the layout must move its start, not the column it came from.
+    subjects = (
+        Subject(Kind.BOX, Colour.RED, Size.MEDIUM, Column.RIGHT, Row.LOW, Motion.RIGHT),
+        Subject(Kind.DOG, Colour.ORANGE, Size.LARGE, Column.LEFT, Row.LOW, Motion.STILL),
+    )
+    scene = Scene(Setting.OCEAN, Light.NEUTRAL, Camera.ORBIT, subjects)
+    span = (156.0, 480.0)  # what an orbit sees all clip long
+    assert _first_frame_overlaps(scene, 480, 270, 40, 8, span) == []
+    box = mo.layout(scene, 480, 270, 40, 8, span)[0]
+    first, last = (mo.track(subjects[0], i, 40, 8, 480, 270, box) for i in (0, 39))
+    assert last.cx > first.cx + 0.2 * 480  # and it still travels
+
+
+def test_layout_leaves_no_two_first_frames_overlapping() -> None:
+    from framecast.engine.sandbox.world import random_scene
+
+    rng = np.random.default_rng(5)
+    for n in range(150):
+        scene = random_scene(rng)
+        w, h = ((480, 270), (270, 480), (1280, 720))[n % 3]
+        assert _first_frame_overlaps(scene, w, h, 40, 8) == [], scene

@@ -9,7 +9,7 @@ growth, approach and effects are shaped over the clip.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from framecast.engine.sandbox.scene import Camera, Column, Gait, Kind, Motion, Row, Scene, Size, Speed, Subject, Timing
 
@@ -103,10 +103,29 @@ def body_size(kind: Kind, size: Size, width: int, height: int) -> tuple[float, f
     return h * KIND_ASPECT.get(kind, 1.0), h
 
 
-def _start(subject: Subject, width: int, height: int, span: tuple[float, float] | None = None) -> Placement:
+def _sideways(subject: Subject, x: float, body_height: float, width: int, seconds: float,
+              x_lo: float, x_hi: float) -> tuple[float, float]:
+    """A sideways mover at world x: the room ahead of it in its span, and how far it travels (as
+    far as its speed says over the clip, at most 0.7 of the width, and never less than a quarter
+    of it or the room it has, whichever is more: one pushed near the edge leaves the frame rather
+    than stand still)."""
+    margin = body_height * KIND_ASPECT.get(subject.kind, 1.0) / 2 + 0.02 * width
+    room = (x_hi - margin - x) if subject.motion is Motion.RIGHT else (x - x_lo - margin)
+    return room, min(TRAVEL_PER_SECOND[subject.speed] * width * seconds, 0.7 * width, max(room, 0.25 * width))
+
+
+def _start(subject: Subject, width: int, height: int, span: tuple[float, float] | None = None,
+           num_frames: int = 120, fps: int = 24) -> Placement:
+    """Where the subject's column and row put it; a sideways mover with too little room ahead
+    starts further back, so it can travel as far as its speed says."""
     _w, h = body_size(subject.kind, subject.size, width, height)
     lo, hi = span or (0.0, float(width))
     x = lo + COLUMN_X[subject.column] * (hi - lo)
+    if subject.motion in (Motion.LEFT, Motion.RIGHT):
+        sign = 1.0 if subject.motion is Motion.RIGHT else -1.0
+        room, total = _sideways(subject, x, h, width, max(1, num_frames - 1) / fps, lo, hi)
+        if room < total:
+            x -= sign * (total - room)
     if subject.row is Row.LOW:
         return Placement(x, GROUND_LINE * height, h, True, lo, hi)
     return Placement(x, ROW_Y[subject.row] * height, h, False, lo, hi)
@@ -118,6 +137,27 @@ def _frame0_box(
     pose = track(subject, 0, num_frames, fps, width, height, placement=p)
     half_w = pose.height * KIND_ASPECT.get(subject.kind, 1.0) / 2
     return pose.cx - half_w, pose.cy - pose.height / 2, pose.cx + half_w, pose.cy + pose.height / 2
+
+
+def _bands(boxes: list[tuple[float, float, float, float]], gap: float) -> list[list[int]]:
+    """Subjects whose first-frame boxes share a band of height, directly or through others, in
+    groups, each ordered left to right (by centre, then by index)."""
+    group = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(len(boxes)):
+        for j in range(i):
+            if boxes[i][1] < boxes[j][3] + gap and boxes[j][1] < boxes[i][3] + gap:
+                group[root(i)] = root(j)
+    order = sorted(range(len(boxes)), key=lambda i: ((boxes[i][0] + boxes[i][2]) / 2, i))
+    bands: dict[int, list[int]] = {}
+    for i in order:
+        bands.setdefault(root(i), []).append(i)
+    return list(bands.values())
 
 
 def layout(
@@ -132,26 +172,27 @@ def layout(
 
     The column token says where a subject starts; two subjects in one spot, or a crowd wider than
     a portrait frame, would hide each other, so subjects whose first-frame boxes share a band of
-    height are spread out (and shrunk when they cannot fit), keeping their left-to-right order.
-    The clip's length matters: a long path starts further back to stay in frame. ``span`` is the
-    range of world x the camera shows all clip long (a pan sees less of it throughout).
+    height (directly or through another subject) are spread out (and shrunk when they cannot fit),
+    keeping their left-to-right order. A subject's first-frame x need not move one for one with its
+    placement (an approaching one starts far off, nearer the middle), so each is moved by what its
+    own path makes of the shift. The clip's length matters: a long path starts further back to stay
+    in frame. ``span`` is the range of world x the camera shows all clip long (a pan sees less of it
+    throughout).
     """
     lo, hi = span or (0.0, float(width))
-    places = [_start(s, width, height, (lo, hi)) for s in scene.subjects]
+    places = [_start(s, width, height, (lo, hi), num_frames, fps) for s in scene.subjects]
     gap = 0.05 * min(width, height)
-    for _ in range(5):
-        boxes = [_frame0_box(s, p, width, height, num_frames, fps) for s, p in zip(scene.subjects, places, strict=True)]
-        order = sorted(range(len(places)), key=lambda i: ((boxes[i][0] + boxes[i][2]) / 2, i))
-        bands: list[list[int]] = []
-        for i in order:
-            for band in bands:
-                if any(boxes[i][1] < boxes[j][3] + gap and boxes[j][1] < boxes[i][3] + gap for j in band):
-                    band.append(i)
-                    break
-            else:
-                bands.append([i])
+
+    def boxes_of(ps: list[Placement]) -> list[tuple[float, float, float, float]]:
+        return [_frame0_box(s, p, width, height, num_frames, fps) for s, p in zip(scene.subjects, ps, strict=True)]
+
+    for _ in range(8):
+        boxes = boxes_of(places)
+        # How far each subject's first-frame centre moves per pixel its placement moves.
+        nudged = boxes_of([replace(p, x=p.x + 1.0) for p in places])
+        gain = [max(0.2, (n[0] + n[2] - b[0] - b[2]) / 2) for b, n in zip(boxes, nudged, strict=True)]
         crowded = False
-        for band in bands:
+        for band in _bands(boxes, gap):
             ws = [boxes[i][2] - boxes[i][0] for i in band]
             need = sum(ws) + gap * (len(band) + 1)
             shrink = min(1.0, 0.96 * (hi - lo) / need)
@@ -169,10 +210,11 @@ def layout(
                 xs = [x + under for x in xs]
             for k, i in enumerate(band):
                 p = places[i]
-                shift = xs[k] - (boxes[i][0] + boxes[i][2]) / 2
-                moved = Placement(p.x + shift, p.y, p.height * shrink, p.grounded, lo, hi)
-                crowded = crowded or moved != p
-                places[i] = moved
+                shift = (xs[k] - (boxes[i][0] + boxes[i][2]) / 2) / gain[i]
+                if abs(shift) < 0.01 and shrink == 1.0:
+                    continue
+                places[i] = Placement(p.x + shift, p.y, p.height * shrink, p.grounded, lo, hi)
+                crowded = True
         if not crowded:
             break
     return places
@@ -204,7 +246,7 @@ def track(
 
     ``placement`` is where it starts (from :func:`layout`); by default its own column and row.
     """
-    p = placement or _start(subject, width, height)
+    p = placement or _start(subject, width, height, None, num_frames, fps)
     x_lo, x_hi = p.x_lo, p.x_hi if p.x_hi is not None else float(width)
     seconds = max(1, num_frames - 1) / fps
     t = i / fps
@@ -216,14 +258,10 @@ def track(
     facing = 1.0
     if motion in (Motion.LEFT, Motion.RIGHT):
         sign = 1.0 if motion is Motion.RIGHT else -1.0
-        margin = half * KIND_ASPECT.get(subject.kind, 1.0) + 0.02 * width
-        # Start where the layout put it and travel as far as the speed says, up to the frame's edge;
-        # only a subject with under a quarter frame of room is moved back to make that much.
-        room = (x_hi - margin - x) if sign > 0 else (x - x_lo - margin)
-        total = min(TRAVEL_PER_SECOND[speed] * width * seconds, 0.7 * width, max(room, 0.25 * width))
-        start = x if room >= total else x - sign * (total - room)
-        x = start + sign * total * u
-        x_start = start
+        # Start where the placement says (it left room ahead: see _start) and travel as far as the
+        # speed says, up to the span's edge.
+        _room, total = _sideways(subject, x, p.height, width, seconds, x_lo, x_hi)
+        x = x_start + sign * total * u
         facing = sign
     elif motion in (Motion.UP, Motion.DOWN):
         sign = -1.0 if motion is Motion.UP else 1.0

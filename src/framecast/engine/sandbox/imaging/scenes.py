@@ -68,7 +68,7 @@ def render_scenes(spec: GenerationSpec, scene: Scene, factory: RendererFactory, 
     extra = scene.subjects[len(cuts) :] if creative else ()
     renderer = factory(replace(scene, subjects=tuple(extra)), width, height, spec.fps, n, spec.seed)
     # The motion model's layout keeps the image subjects from starting on top of each other.
-    places = layout(replace(scene, subjects=tuple(subjects)), width, height)
+    places = layout(replace(scene, subjects=tuple(subjects)), width, height, n, spec.fps)
     starts = [pose(s, 0, spec, pl) for s, pl in zip(subjects, places, strict=True)]
 
     sprites: list[RGBA] = []
