@@ -195,6 +195,21 @@ def test_a_person_in_black_reads_black(setting: Setting, light: Light, size: Siz
     assert [(r.kind, r.colour) for r in reading.subjects] == [(Kind.PERSON, Colour.BLACK)]
 
 
+@pytest.mark.parametrize(("colour", "setting", "light"), [
+    (Colour.YELLOW, Setting.CITY_STREET, Light.NEUTRAL),
+    (Colour.ORANGE, Setting.SNOW, Light.FOGGY),
+    (Colour.YELLOW, Setting.FOREST, Light.WARM),
+    (Colour.RED, Setting.SNOW, Light.COOL),
+])
+def test_a_walking_person_reads_the_colour_of_their_shirt(colour: Colour, setting: Setting, light: Light) -> None:
+    # Deep-shaded legs, outlines, skin and hair outvoted the shirt of a walking figure: a yellow,
+    # orange or red walker read brown.
+    person = Subject(Kind.PERSON, colour, Size.MEDIUM, Column.CENTER, Row.LOW, motion=Motion.RIGHT, gait=Gait.WALK)
+    frames, backgrounds = render(Scene(setting, light, Camera.STATIC, (person,)), frames=2, seed=3)
+    reading = analyze_clip(frames, backgrounds, with_motion=False)
+    assert [(r.kind, r.colour) for r in reading.subjects] == [(Kind.PERSON, colour)]
+
+
 def test_an_even_darkening_is_a_shadow_only_where_it_lies_flat() -> None:
     from framecast.engine.sandbox.analyzers.segment import foreground
 
