@@ -105,9 +105,9 @@ def body_size(kind: Kind, size: Size, width: int, height: int) -> tuple[float, f
 
 def _sideways(subject: Subject, x: float, body_height: float, width: int, seconds: float,
               x_lo: float, x_hi: float) -> tuple[float, float]:
-    """A sideways mover at world x: the room ahead of it in its span, and how far it travels (as
-    far as its speed says over the clip, at most 0.7 of the width, and never less than a quarter
-    of it or the room it has, whichever is more: one pushed near the edge leaves the frame rather
+    """A sideways mover at world x: the room ahead of it in its span, and how far it travels: as
+    far as its speed says over the clip, at most 0.7 of the width and at most the room ahead, but
+    never under a quarter of the width (one the layout pushed near the edge leaves the frame rather
     than stand still)."""
     margin = body_height * KIND_ASPECT.get(subject.kind, 1.0) / 2 + 0.02 * width
     room = (x_hi - margin - x) if subject.motion is Motion.RIGHT else (x - x_lo - margin)
@@ -260,7 +260,7 @@ def track(
         sign = 1.0 if motion is Motion.RIGHT else -1.0
         # Start where the placement says (it left room ahead: see _start) and travel as far as the
         # speed says, up to the span's edge.
-        _room, total = _sideways(subject, x, p.height, width, seconds, x_lo, x_hi)
+        total = _sideways(subject, x, p.height, width, seconds, x_lo, x_hi)[1]
         x = x_start + sign * total * u
         facing = sign
     elif motion in (Motion.UP, Motion.DOWN):
