@@ -202,7 +202,7 @@ _LIMITS = """## Limits
 - Effects named with held-out verbs are missed one time in five to one in three (the sampled
   scenes). The effect analyzer itself misreads about one effect in nine on known scenes with its learned
   classifier (the hand-written decision list alone: one in five; on two fresh draws of 203 and 215
-  effect clips, 89 and 87 % against 80 and 78 %: `benchmarks/effect_accuracy.py --examples --seed 7`
+  effect clips, 88 and 88 % against 81 and 80 %: `benchmarks/effect_accuracy.py --examples --seed 7`
   and `--seed 11`). Most of the misses left are subjects that change size while the effect plays
   (growing, shrinking, coming closer), where the effect's own change of size is hard to tell from
   the motion's; so the effect row is part model, part measurement. The motion reader misses about
