@@ -10,9 +10,26 @@ from framecast.catalog.endpoints import Task
 from framecast.engine.base import NullControl
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.render import SceneRenderer
-from framecast.engine.sandbox.scene import Scene
+from framecast.engine.sandbox.scene import Kind, Scene
 from framecast.engine.sandbox.wordnet import WordNetTable
 from framecast.engine.types import GenerationSpec
+
+# A subject with a companion, as people write it: the pipeline tests and benchmarks/sandbox_behaviours.py.
+COMPANIONS = [
+    ("a person with a brown dog walking in a park", {Kind.PERSON, Kind.DOG}),
+    ("a girl with her cat on the street", {Kind.PERSON, Kind.CAT}),
+    ("a man with a red ball at the beach", {Kind.PERSON, Kind.BALL}),
+    ("a dog with a cat in the snow", {Kind.DOG, Kind.CAT}),
+    ("a woman with a white bird in a forest", {Kind.PERSON, Kind.BIRD}),
+    ("a cat with a fish", {Kind.CAT, Kind.FISH}),
+    ("an old man with a grey dog walking slowly", {Kind.PERSON, Kind.DOG}),
+    ("a child with a yellow star", {Kind.PERSON, Kind.STAR}),
+    ("a red box with a green ball", {Kind.BOX, Kind.BALL}),
+    ("a person walking with a dog in the city", {Kind.PERSON, Kind.DOG}),
+    ("a dancer with a pink heart", {Kind.PERSON, Kind.HEART}),
+]
+# Nouns a number word is put before ("three dogs").
+COUNTED = ("dogs", "yellow stars", "red balls", "cats", "blue boxes", "birds", "people", "green triangles")
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from framecast.engine.spec import output_size
 from framecast.engine.types import Clip, GenerationSpec
 from framecast.errors import Cancelled, ConfigurationError
 
-from .sandbox_support import render, shipped_pipeline
+from .sandbox_support import COMPANIONS, COUNTED, render, shipped_pipeline
 
 
 def _spec(prompt: str, seed: int = 0, negative: str = "", width: int = 320, height: int = 180,
@@ -122,19 +122,6 @@ def test_two_named_subjects_keep_their_own_colour_and_kind_in_most_samples() -> 
     assert sum(right.values()) >= 0.75 * 240, right
 
 
-_COMPANIONS = [
-    ("a person with a brown dog walking in a park", {Kind.PERSON, Kind.DOG}),
-    ("a girl with her cat on the street", {Kind.PERSON, Kind.CAT}),
-    ("a man with a red ball at the beach", {Kind.PERSON, Kind.BALL}),
-    ("a dog with a cat in the snow", {Kind.DOG, Kind.CAT}),
-    ("a woman with a white bird in a forest", {Kind.PERSON, Kind.BIRD}),
-    ("a cat with a fish", {Kind.CAT, Kind.FISH}),
-    ("an old man with a grey dog walking slowly", {Kind.PERSON, Kind.DOG}),
-    ("a child with a yellow star", {Kind.PERSON, Kind.STAR}),
-    ("a red box with a green ball", {Kind.BOX, Kind.BALL}),
-    ("a person walking with a dog in the city", {Kind.PERSON, Kind.DOG}),
-    ("a dancer with a pink heart", {Kind.PERSON, Kind.HEART}),
-]
 
 
 def test_a_subject_with_a_companion_shows_both() -> None:
@@ -146,8 +133,8 @@ def test_a_subject_with_a_companion_shows_both() -> None:
     # alone in both, as if the ball were his to hold.
     p = shipped_pipeline()
     both = sum({s.kind for s in p.sample_scene(prompt, "", seed).subjects} == kinds
-               for prompt, kinds in _COMPANIONS for seed in range(20))
-    assert both >= 0.6 * 20 * len(_COMPANIONS), both
+               for prompt, kinds in COMPANIONS for seed in range(20))
+    assert both >= 0.6 * 20 * len(COMPANIONS), both
 
 
 @pytest.mark.parametrize(("prompt", "kinds"), [
@@ -173,12 +160,11 @@ def test_three_named_subjects_all_appear_in_the_video() -> None:
         assert setting is Setting.GRASS_FIELD
 
 
-_COUNTED = ("dogs", "yellow stars", "red balls", "cats", "blue boxes", "birds", "people", "green triangles")
 
 
 def _exactly(word: str, n: int) -> int:
     p = shipped_pipeline()
-    return sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n for noun in _COUNTED for seed in range(10))
+    return sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n for noun in COUNTED for seed in range(10))
 
 
 @pytest.mark.parametrize(("word", "n"), [("two", 2), ("four", 4)])

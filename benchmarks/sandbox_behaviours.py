@@ -1,0 +1,128 @@
+"""The named behaviours a retrained generator must keep, for one or more weights files side by side.
+
+A retrain moves the held-out rows of ``framecast sandbox eval`` by a point or so, and it can also
+lose one thing people type all the time while the averages rise: two runs on the same captions
+(seeds 0 and 1) both scored higher on the held-out draws than the shipped weights, and one drew "a
+person with a brown dog walking in a park" as the person alone, the other "a man and his dog" as
+two people. This prints, for each weights file, the scenes sampled (no rendering) for:
+
+- two subjects in a list, side by side and "with" (random colours and kinds, 80 samples a join),
+  and "a red ball and a blue dog" itself (20 seeds);
+- a subject with a companion (the eleven prompts of the pipeline tests, 20 seeds each);
+- relations and possessives ("a dog chasing a ball", "a man and his dog", ...; 20 seeds each);
+- number words: "two", "three", "four" before eight nouns (10 seeds each), "three red balls";
+- three subjects in a list, all three right (random colours and kinds, 80 samples);
+- with ``--draws``, the generator alone on held-out prompts (as ``sandbox eval``'s draws table).
+
+    python benchmarks/sandbox_behaviours.py [--weights A.safetensors --weights B.safetensors] [--draws]
+
+Without ``--weights`` it measures the shipped weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine" / "sandbox"))
+
+from sandbox_support import COMPANIONS, COUNTED
+
+from framecast.engine.sandbox.evaluate import evaluate_scenes
+from framecast.engine.sandbox.pipeline import SandboxPipeline
+from framecast.engine.sandbox.scene import Colour, Kind, Scene
+
+COLOURS = (Colour.RED, Colour.BLUE, Colour.GREEN, Colour.YELLOW, Colour.PURPLE, Colour.ORANGE, Colour.PINK,
+           Colour.WHITE, Colour.BLACK, Colour.BROWN)
+KINDS = (Kind.BALL, Kind.DOG, Kind.BOX, Kind.CAT, Kind.STAR, Kind.BIRD)
+PAIRS = (
+    ("a dog chasing a ball", {Kind.DOG, Kind.BALL}),
+    ("an orange cat watching a bird in the forest", {Kind.CAT, Kind.BIRD}),
+    ("a puppy pursuing a red ball", {Kind.DOG, Kind.BALL}),
+    ("a cat staring at a goldfish", {Kind.CAT, Kind.FISH}),
+    ("a man and his dog", {Kind.PERSON, Kind.DOG}),
+    ("a girl playing with her dog", {Kind.PERSON, Kind.DOG}),
+    ("a woman with a brown dog walking", {Kind.PERSON, Kind.DOG}),
+)
+JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
+ATTRIBUTES = ("colour", "kind", "count", "motion", "setting", "effect", "light")
+
+Sample = Callable[[str, int], Scene]
+
+
+def _drawn(sample: Sample, prompt: str, seed: int) -> set[tuple[Colour, Kind]]:
+    return {(s.colour, s.kind) for s in sample(prompt, seed).subjects}
+
+
+def _listed(sample: Sample, template: str, count: int, n: int) -> int:
+    """Samples (n prompts x 2 seeds) in which each of the ``count`` subjects named in ``template``
+    ("a {0} and a {1}") keeps its colour and kind."""
+    rng = np.random.default_rng(0)
+    right = 0
+    for _ in range(n):
+        colours = [COLOURS[int(i)] for i in rng.choice(len(COLOURS), count, replace=False)]
+        kinds = [KINDS[int(i)] for i in rng.choice(len(KINDS), count, replace=False)]
+        prompt = template.format(*(f"{c.value} {k.value}" for c, k in zip(colours, kinds, strict=True)))
+        for seed in range(2):
+            drawn = _drawn(sample, prompt, seed)
+            right += all(pair in drawn for pair in zip(colours, kinds, strict=True))
+    return right
+
+
+def behaviours(sample: Sample) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for join in JOINS:
+        rows[f"two named: {join.format('A', 'B')}"] = f"{_listed(sample, join, 2, 40)}/80"
+    red_blue = {(Colour.RED, Kind.BALL), (Colour.BLUE, Kind.DOG)}
+    kept = sum(_drawn(sample, "a red ball and a blue dog", s) == red_blue for s in range(20))
+    rows["a red ball and a blue dog"] = f"{kept}/20"
+    both = sum({s.kind for s in sample(p, seed).subjects} == kinds for p, kinds in COMPANIONS for seed in range(20))
+    rows["a subject with a companion (11 prompts)"] = f"{both}/220"
+    for prompt, kinds in PAIRS:
+        rows[prompt] = f"{sum({s.kind for s in sample(prompt, seed).subjects} == kinds for seed in range(20))}/20"
+    for word, n in (("two", 2), ("three", 3), ("four", 4)):
+        exact = sum(len(sample(f"{word} {noun}", seed).subjects) == n for noun in COUNTED for seed in range(10))
+        rows[f'"{word}" + eight nouns gives {n}'] = f"{exact}/80"
+    rows["three red balls gives 3"] = f"{sum(len(sample('three red balls', s).subjects) == 3 for s in range(20))}/20"
+    rows["three in a list, all right"] = f"{_listed(sample, 'a {0}, a {1} and a {2}', 3, 40)}/80"
+    return rows
+
+
+def draws(pipeline: SandboxPipeline) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for seed, n in ((2024, 300), (3024, 600), (4024, 600), (6000, 400)):
+        report = evaluate_scenes(pipeline.sample_scene, n=n, seed=seed)
+        rows[f"held-out draw {seed} ({n} prompts)"] = " ".join(
+            f"{a} {100 * report.accuracy(a):.1f}" for a in ATTRIBUTES)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weights", type=Path, action="append", help="a weights file (repeat to compare)")
+    parser.add_argument("--draws", action="store_true", help="also the generator alone on four held-out draws")
+    args = parser.parse_args()
+    columns: list[tuple[str, dict[str, str]]] = []
+    for weights in args.weights or [None]:
+        pipeline = SandboxPipeline(weights)
+
+        def sample(prompt: str, seed: int, p: SandboxPipeline = pipeline) -> Scene:
+            return p.sample_scene(prompt, "", seed)
+
+        rows = behaviours(sample)
+        if args.draws:
+            rows |= draws(pipeline)
+        columns.append((str(weights) if weights else "shipped", rows))
+    width = max(len(key) for _, rows in columns for key in rows)
+    for name, rows in columns:
+        print(f"\n{name}")
+        for key, value in rows.items():
+            print(f"  {key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
