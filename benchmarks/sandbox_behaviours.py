@@ -12,7 +12,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - relations and possessives ("a dog chasing a ball", "a man and his dog", ...; 20 seeds each);
 - number words: "two", "three", "four" before eight nouns (10 seeds each), "three red balls";
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
-- with ``--draws``, the generator alone on held-out prompts (as ``sandbox eval``'s draws table).
+- with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
+  draws table).
 
     python benchmarks/sandbox_behaviours.py [--weights A.safetensors --weights B.safetensors] [--draws]
 
@@ -30,15 +31,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine" / "sandbox"))
 
-from sandbox_support import COMPANIONS, COUNTED
+from sandbox_support import COMPANIONS, COUNTED, LISTED_COLOURS, LISTED_KINDS
 
-from framecast.engine.sandbox.evaluate import evaluate_scenes
+from framecast.engine.sandbox.evaluate import draws_table
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Colour, Kind, Scene
 
-COLOURS = (Colour.RED, Colour.BLUE, Colour.GREEN, Colour.YELLOW, Colour.PURPLE, Colour.ORANGE, Colour.PINK,
-           Colour.WHITE, Colour.BLACK, Colour.BROWN)
-KINDS = (Kind.BALL, Kind.DOG, Kind.BOX, Kind.CAT, Kind.STAR, Kind.BIRD)
 PAIRS = (
     ("a dog chasing a ball", {Kind.DOG, Kind.BALL}),
     ("an orange cat watching a bird in the forest", {Kind.CAT, Kind.BIRD}),
@@ -49,7 +47,6 @@ PAIRS = (
     ("a woman with a brown dog walking", {Kind.PERSON, Kind.DOG}),
 )
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
-ATTRIBUTES = ("colour", "kind", "count", "motion", "setting", "effect", "light")
 
 Sample = Callable[[str, int], Scene]
 
@@ -64,8 +61,8 @@ def _listed(sample: Sample, template: str, count: int, n: int) -> int:
     rng = np.random.default_rng(0)
     right = 0
     for _ in range(n):
-        colours = [COLOURS[int(i)] for i in rng.choice(len(COLOURS), count, replace=False)]
-        kinds = [KINDS[int(i)] for i in rng.choice(len(KINDS), count, replace=False)]
+        colours = [LISTED_COLOURS[int(i)] for i in rng.choice(len(LISTED_COLOURS), count, replace=False)]
+        kinds = [LISTED_KINDS[int(i)] for i in rng.choice(len(LISTED_KINDS), count, replace=False)]
         prompt = template.format(*(f"{c.value} {k.value}" for c, k in zip(colours, kinds, strict=True)))
         for seed in range(2):
             drawn = _drawn(sample, prompt, seed)
@@ -92,36 +89,30 @@ def behaviours(sample: Sample) -> dict[str, str]:
     return rows
 
 
-def draws(pipeline: SandboxPipeline) -> dict[str, str]:
-    rows: dict[str, str] = {}
-    for seed, n in ((2024, 300), (3024, 600), (4024, 600), (6000, 400)):
-        report = evaluate_scenes(pipeline.sample_scene, n=n, seed=seed)
-        rows[f"held-out draw {seed} ({n} prompts)"] = " ".join(
-            f"{a} {100 * report.accuracy(a):.1f}" for a in ATTRIBUTES)
-    return rows
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", type=Path, action="append", help="a weights file (repeat to compare)")
     parser.add_argument("--draws", action="store_true", help="also the generator alone on four held-out draws")
     args = parser.parse_args()
     columns: list[tuple[str, dict[str, str]]] = []
+    draws: dict[str, str] = {}
     for weights in args.weights or [None]:
         pipeline = SandboxPipeline(weights)
 
         def sample(prompt: str, seed: int, p: SandboxPipeline = pipeline) -> Scene:
             return p.sample_scene(prompt, "", seed)
 
-        rows = behaviours(sample)
+        columns.append((str(weights) if weights else "shipped", behaviours(sample)))
         if args.draws:
-            rows |= draws(pipeline)
-        columns.append((str(weights) if weights else "shipped", rows))
+            # The generator alone on four draws of 600 held-out prompts, as in the model card.
+            draws[columns[-1][0]] = draws_table(pipeline.sample_scene, 600, (2024, 3024, 4024, 6000))
     width = max(len(key) for _, rows in columns for key in rows)
     for name, rows in columns:
         print(f"\n{name}")
         for key, value in rows.items():
             print(f"  {key:<{width}}  {value}")
+        if name in draws:
+            print(draws[name])
 
 
 if __name__ == "__main__":

@@ -10,10 +10,14 @@ from framecast.catalog.endpoints import Task
 from framecast.engine.base import NullControl
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.render import SceneRenderer
-from framecast.engine.sandbox.scene import Kind, Scene
+from framecast.engine.sandbox.scene import Colour, Kind, Scene
 from framecast.engine.sandbox.wordnet import WordNetTable
 from framecast.engine.types import GenerationSpec
 
+# Colours and kinds drawn for subjects named in a list ("a red ball and a blue dog").
+LISTED_COLOURS = (Colour.RED, Colour.BLUE, Colour.GREEN, Colour.YELLOW, Colour.PURPLE, Colour.ORANGE, Colour.PINK,
+                  Colour.WHITE, Colour.BLACK, Colour.BROWN)
+LISTED_KINDS = (Kind.BALL, Kind.DOG, Kind.BOX, Kind.CAT, Kind.STAR, Kind.BIRD)
 # A subject with a companion, as people write it: the pipeline tests and benchmarks/sandbox_behaviours.py.
 COMPANIONS = [
     ("a person with a brown dog walking in a park", {Kind.PERSON, Kind.DOG}),
