@@ -19,11 +19,14 @@ decision list, as the evaluation does.
     python benchmarks/effect_accuracy.py [--quick] [--seed 7] [--noise 0] [--renderer] [--json feats.json]
     python benchmarks/effect_accuracy.py --world [--track] [--learned] [--quick] [--seed 7] [--scenes 40]
     python benchmarks/effect_accuracy.py --examples [--seed 7] [--scenes 150]
+    python benchmarks/effect_accuracy.py --examples --clips held_out.jsonl.gz [--fitted-on a.jsonl.gz ...]
 
 ``--examples`` draws clips the way ``framecast sandbox fit-effects`` does (``effect_data``: every
 effect at any timing, and now and then a subject with none) from a seed the shipped examples were
 not drawn from (they use 101 and 202), and names each effect with both the decision list and the
-learned classifier.
+learned classifier. ``--clips`` reads such clips from a file ``fit-effects --out`` wrote (rendered
+once, e.g. ``--seed 7 --seed 11 --scenes 150``), and ``--fitted-on`` names the classifier by the
+examples it is grown from (repeat it to compare example sets on the same clips).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine" 
 
 from effect_fixtures import COLOURS, SHAPES, make_background, make_sprite, render_effect
 
-from framecast.engine.sandbox.effect_analysis import classify_effect, decide, effect_features
+from framecast.engine.sandbox.effect_analysis import EffectFeatures, classify_effect, decide, effect_features
 from framecast.engine.sandbox.evaluate import reading_at
 from framecast.engine.sandbox.imaging.raster import composite
 from framecast.engine.sandbox.scene import (
@@ -131,7 +135,7 @@ def world_clips(n: int, seed: int, with_track: bool, learned: bool = False) -> l
         judge = load_effect_classifier()
     rng = np.random.default_rng(seed)
     effects = [e for e in Effect if e is not Effect.NONE]
-    out = []
+    out: list[tuple[Effect, Effect, str]] = []
     for i in range(n):
         base = random_scene(rng)
         subjects = tuple(
@@ -155,29 +159,30 @@ def world_clips(n: int, seed: int, with_track: bool, learned: bool = False) -> l
     return out
 
 
-def compare_on_examples(scenes: int, seed: int) -> None:
+def compare_on_examples(scenes: int, seed: int, clips: Path | None, fitted_on: list[Path]) -> None:
     from framecast.engine.sandbox.effect_analysis import pick_effect
     from framecast.engine.sandbox.effect_data import effect_examples
-    from framecast.engine.sandbox.effect_model import load_effect_classifier
+    from framecast.engine.sandbox.effect_model import EFFECT_EXAMPLES_PATH, load_effect_classifier, load_examples
 
     start = time.perf_counter()
-    learned = load_effect_classifier()
-    examples = effect_examples(scenes, seed)
-    misses: Counter[str] = Counter()
-    right = {"decision list": [0, 0], "learned": [0, 0]}
-    for ex in examples:
-        verdicts = {"decision list": pick_effect(ex.candidates, decide), "learned": pick_effect(ex.candidates, learned)}
-        for name, got in verdicts.items():
-            right[name][0] += got is ex.truth
-            right[name][1] += got is ex.truth and ex.truth is not Effect.NONE
-        if verdicts["learned"] is not ex.truth:
-            misses[f"{ex.truth.value} -> {verdicts['learned'].value}"] += 1
+    judges: dict[str, Callable[[EffectFeatures], Effect]] = {"decision list": decide}
+    for path in fitted_on or [EFFECT_EXAMPLES_PATH]:
+        size = len(load_examples(path))
+        judges[f"learned ({path.name}, {size})" if fitted_on else "learned"] = load_effect_classifier(path)
+    examples = load_examples(clips) if clips else effect_examples(scenes, seed)
+    about = f"from {clips}" if clips else f"from {scenes} scenes, seed {seed}"
     n, n_effects = len(examples), sum(ex.truth is not Effect.NONE for ex in examples)
-    print(f"{n} clips ({n_effects} with an effect) from {scenes} scenes, seed {seed}, "
-          f"{time.perf_counter() - start:.0f} s")
-    for name, (all_ok, eff_ok) in right.items():
-        print(f"{name:<14} all {100 * all_ok / n:5.1f} %   effects only {100 * eff_ok / n_effects:5.1f} %")
-    print("learned misses:", ", ".join(f"{k} x{v}" for k, v in misses.most_common()))
+    print(f"{n} clips ({n_effects} with an effect) {about}, {time.perf_counter() - start:.0f} s")
+    width = max(len(name) for name in judges)
+    for name, judge in judges.items():
+        verdicts = [pick_effect(ex.candidates, judge) for ex in examples]
+        all_ok = sum(got is ex.truth for got, ex in zip(verdicts, examples, strict=True))
+        eff_ok = sum(got is ex.truth is not Effect.NONE for got, ex in zip(verdicts, examples, strict=True))
+        print(f"{name:<{width}}  all {100 * all_ok / n:5.1f} %   effects only {100 * eff_ok / n_effects:5.1f} %")
+        if judge is not decide:
+            misses = Counter(f"{ex.truth.value} -> {got.value}"
+                             for got, ex in zip(verdicts, examples, strict=True) if got is not ex.truth)
+            print("  misses:", ", ".join(f"{k} x{v}" for k, v in misses.most_common()))
 
 
 def main() -> None:
@@ -197,9 +202,14 @@ def main() -> None:
     ap.add_argument("--json")
     ap.add_argument("--examples", action="store_true",
                     help="clips drawn as fit-effects draws them; the decision list against the learned classifier")
+    ap.add_argument("--clips", type=Path, default=None,
+                    help="with --examples: read the clips from a file `fit-effects --out` wrote instead of rendering")
+    ap.add_argument("--fitted-on", type=Path, action="append", default=[],
+                    help="with --examples: a classifier grown from these examples instead of the shipped ones "
+                         "(repeat to compare several on the same clips)")
     args = ap.parse_args()
     if args.examples:
-        compare_on_examples(args.scenes or 150, args.seed)
+        compare_on_examples(args.scenes or 150, args.seed, args.clips, args.fitted_on)
         return
     effects = [e for e in Effect if e is not Effect.NONE]
     confusion: dict[Effect, Counter[str]] = {e: Counter() for e in effects}

@@ -103,7 +103,7 @@ def test_the_shipped_examples_cover_every_effect_and_beat_the_decision_list_held
     counts = {e: sum(ex.truth is e for ex in examples) for e in Effect}
     assert min(counts.values()) >= 25, counts
     rules, learned = cross_validate(examples, folds=3, trees=100)
-    # Measured: 84 % and 91 % over five folds of 500 trees.
+    # Measured: 84 % and 92 % over five folds of 500 trees (1,367 examples).
     assert learned >= rules + 0.04, (rules, learned)
 
 

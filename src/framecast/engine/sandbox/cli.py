@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 __all__ = ["sandbox"]
 
+# The shipped effect examples: one draw of world scenes per seed. Four draws rather than two raised
+# the classifier from 88.0 to 89.7 % on effect clips of other draws; six gave 89.5 (model card).
+EXAMPLE_SEEDS = (101, 202, 303, 404)
+
 
 @click.group("sandbox")
 def sandbox() -> None:
@@ -41,17 +45,18 @@ def train_command(out: Path, minutes: float, seed: int, threads: int) -> None:
 
 @sandbox.command("fit-effects")
 @click.option("--scenes", type=int, default=220, show_default=True, help="World scenes rendered per seed.")
-@click.option("--seed", "seeds", type=int, multiple=True, default=(101, 202), show_default=True,
-              help="One draw of scenes per seed, each in its own process (repeat the flag).")
+@click.option("--seed", "seeds", type=int, multiple=True, default=EXAMPLE_SEEDS, show_default=True,
+              help="One draw of scenes per seed, one process per core (repeat the flag).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the examples (the shipped file by default).")
 def fit_effects_command(scenes: int, seeds: tuple[int, ...], out: Path | None) -> None:
-    """Render the examples the effect analyzer's learned classifier grows from (about 16 min on 2 cores)."""
+    """Render the examples the effect analyzer's learned classifier grows from (about 40 min on 2 cores)."""
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     from framecast.engine.sandbox.effect_model import EFFECT_EXAMPLES_PATH, cross_validate, save_examples
 
-    with ProcessPoolExecutor(max_workers=len(seeds)) as pool:
+    with ProcessPoolExecutor(max_workers=min(len(seeds), os.cpu_count() or 1)) as pool:
         parts = list(pool.map(_examples_for_seed, [scenes] * len(seeds), seeds))
     data = [ex for part in parts for ex in part]
     target = out or EFFECT_EXAMPLES_PATH
