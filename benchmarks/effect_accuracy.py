@@ -23,7 +23,7 @@ decision list, as the evaluation does.
 
 ``--examples`` draws clips the way ``framecast sandbox fit-effects`` does (``effect_data``: every
 effect at any timing, and now and then a subject with none) from a seed the shipped examples were
-not drawn from (they use 101 and 202), and names each effect with both the decision list and the
+not drawn from (they use 101, 202, 303 and 404), and names each effect with both the decision list and the
 learned classifier. ``--clips`` reads such clips from a file ``fit-effects --out`` wrote (rendered
 once, e.g. ``--seed 7 --seed 11 --scenes 150``), and ``--fitted-on`` names the classifier by the
 examples it is grown from (repeat it to compare example sets on the same clips).
