@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from framecast.catalog.schema import AspectRatio, Resolution
+from framecast.engine.sandbox import backdrop
 from framecast.engine.sandbox import motion as mo
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import (
@@ -63,6 +64,23 @@ def test_backdrop_follows_the_seed_and_the_setting() -> None:
     c = SceneRenderer(Scene(Setting.DESERT, Light.NEUTRAL, Camera.STATIC), 320, 180, 12, 1, seed=1).background_frame(0)
     assert not np.array_equal(a, b)
     assert np.abs(a.astype(int) - c.astype(int)).mean() > 20
+
+
+@pytest.mark.parametrize("setting", list(Setting))
+def test_backdrop_painted_in_bands_is_the_backdrop_painted_whole(
+    setting: Setting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stars (night), clouds and the sun (bright) and flowers are placed by index: a band must find
+    # its own rows of them. Three uneven bands, over a world that starts off the frame (zoom out).
+    world = (-37.0, -21.0, 357.0, 201.0)
+    for light in (Light.NIGHT, Light.BRIGHT, Light.FOGGY):
+        whole = backdrop.paint_backdrop(setting, light, 180, world, 1.3, 9)
+        monkeypatch.setattr(backdrop, "BAND_PIXELS", 0)
+        monkeypatch.setattr(backdrop, "BANDS", 3)
+        banded = backdrop.paint_backdrop(setting, light, 180, world, 1.3, 9)
+        monkeypatch.undo()
+        assert banded.shape == whole.shape == (289, 512, 3)
+        assert np.array_equal(banded, whole), f"{setting.value} at {light.value}"
 
 
 def test_light_changes_the_picture() -> None:

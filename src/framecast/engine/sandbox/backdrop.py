@@ -8,6 +8,7 @@ ground, adds fog by depth and switches on windows, stars and the moon at night.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -50,12 +51,23 @@ def subject_grade(light: Light) -> tuple[Arr, float]:
 
 
 class _Plate:
-    """A float image over a world rectangle with its normalised coordinates and layer bookkeeping."""
+    """A float image over a world rectangle with its normalised coordinates and layer bookkeeping.
 
-    def __init__(self, x0: float, y0: float, w: int, h: int, density: float, height: int) -> None:
+    ``rows`` = (first, end) paints only those rows of the whole plate: every pixel is a function of
+    its own coordinates and of draws that depend only on the plate's width, so bands of rows painted
+    apart and stacked are the plate painted whole, bit for bit. ``top_y`` and ``first_row`` let the
+    few things placed by index (stars, flowers) find their rows in the whole plate.
+    """
+
+    def __init__(self, x0: float, y0: float, w: int, h: int, density: float, height: int,
+                 rows: tuple[int, int] | None = None) -> None:
+        first, end = rows or (0, h)
         self.px = 1.0 / (density * height)  # one plate pixel in normalised units
         self.x = ((x0 + (np.arange(w, dtype=np.float32) + 0.5) / density) / height)[None, :]
-        self.y = ((y0 + (np.arange(h, dtype=np.float32) + 0.5) / density) / height)[:, None]
+        y = ((y0 + (np.arange(h, dtype=np.float32) + 0.5) / density) / height)[:, None]
+        self.y = y[first:end]
+        self.top_y, self.first_row, self.plate_rows = float(y[0, 0]), first, h
+        h = end - first
         self.sky = np.zeros((h, w, 3), dtype=np.float32)
         self.ground = np.zeros((h, w, 3), dtype=np.float32)
         self.alpha = np.zeros((h, w), dtype=np.float32)  # coverage of non-sky layers
@@ -68,6 +80,7 @@ class _Plate:
         i1 = int(np.searchsorted(self.y[:, 0], yb)) + 1
         view = object.__new__(_Plate)
         view.px = self.px
+        view.top_y, view.first_row, view.plate_rows = self.top_y, self.first_row + i0, self.plate_rows
         view.x, view.y = self.x[:, j0:j1], self.y[i0:i1]
         view.sky, view.ground = self.sky[i0:i1, j0:j1], self.ground[i0:i1, j0:j1]
         view.alpha = self.alpha[i0:i1, j0:j1]
@@ -156,16 +169,17 @@ def _paint_sky(p: _Plate, light: Light, horizon: float, rng: np.random.Generator
 
 
 def _stars(p: _Plate, sx: Arr, sy: Arr, bright: Arr) -> None:
-    h, w = p.sky.shape[:2]
-    x0, y0 = float(p.x[0, 0]), float(p.y[0, 0])
-    j = ((sx - x0) / p.px).astype(int)
-    i = ((sy - y0) / p.px).astype(int)
+    h, w = p.plate_rows, p.sky.shape[1]
+    j = ((sx - float(p.x[0, 0])) / p.px).astype(int)
+    i = ((sy - p.top_y) / p.px).astype(int)  # rows of the whole plate
     ok = (i >= 0) & (i < h) & (j >= 0) & (j < w)
     size = max(1, round(0.0016 / p.px))
     for di in range(size):
         for dj in range(size):
-            ii, jj = np.clip(i[ok] + di, 0, h - 1), np.clip(j[ok] + dj, 0, w - 1)
-            p.sky[ii, jj] = np.maximum(p.sky[ii, jj], bright[ok, None].astype(np.float32))
+            ii, jj = np.clip(i[ok] + di, 0, h - 1) - p.first_row, np.clip(j[ok] + dj, 0, w - 1)
+            mine = (ii >= 0) & (ii < p.sky.shape[0])
+            ii, jj = ii[mine], jj[mine]
+            p.sky[ii, jj] = np.maximum(p.sky[ii, jj], bright[ok][mine, None].astype(np.float32))
 
 
 def _ridged(p: _Plate, ridge: Arr) -> _Plate:
@@ -232,11 +246,12 @@ def _grass_field(p: _Plate, rng: np.random.Generator) -> None:
     fx, fy = rng.uniform(x_lo, x_hi, n), rng.uniform(0.64, 1.0, n)
     colours = np.where(rng.random(n)[:, None] < 0.5, [[0.95, 0.9, 0.55]], [[0.96, 0.96, 0.94]]).astype(np.float32)
     for cx, cy, colour in zip(fx, fy, colours, strict=True):
-        i0 = int((cy - p.y[0, 0]) / p.px)
+        i0 = int((cy - p.top_y) / p.px)  # a row of the whole plate
         j0 = int((cx - p.x[0, 0]) / p.px)
         r = max(1, int(0.002 * (cy - 0.5) * 2 / p.px))
-        if 0 <= i0 < p.ground.shape[0] - r and 0 <= j0 < p.ground.shape[1] - r:
-            p.ground[i0 : i0 + r, j0 : j0 + r] = colour
+        if 0 <= i0 < p.plate_rows - r and 0 <= j0 < p.ground.shape[1] - r:
+            top, bottom = max(0, i0 - p.first_row), max(0, i0 + r - p.first_row)
+            p.ground[top:bottom, j0 : j0 + r] = colour
 
 
 def _city_street(p: _Plate, rng: np.random.Generator, night: bool) -> None:
@@ -347,6 +362,12 @@ def _studio(p: _Plate) -> None:
     p.ground *= (1 - 0.07 * seams - 0.08 * boards)[..., None].astype(np.float32)
 
 
+# Plates at least this large are painted in bands of rows on threads (numpy lets go of the GIL):
+# the plate is painted before a clip's first frame, so its time is time no frame is being encoded.
+BAND_PIXELS = 400_000
+BANDS = 2
+
+
 def paint_backdrop(
     setting: Setting, light: Light, height: int, world: tuple[float, float, float, float], density: float, seed: int
 ) -> npt.NDArray[np.uint8]:
@@ -356,8 +377,24 @@ def paint_backdrop(
     """
     x0, y0, x1, y1 = world
     w, h = round((x1 - x0) * density), round((y1 - y0) * density)
+    out = np.empty((h, w, 3), np.uint8)
+    bands = BANDS if w * h >= BAND_PIXELS else 1
+    cuts = [round(h * k / bands) for k in range(bands + 1)]
+
+    def paint(k: int) -> None:
+        plate = _Plate(x0, y0, w, h, density, height, (cuts[k], cuts[k + 1]))
+        out[cuts[k] : cuts[k + 1]] = _paint(plate, setting, light, seed)
+
+    if bands == 1:
+        paint(0)
+    else:
+        with ThreadPoolExecutor(bands, thread_name_prefix="framecast-backdrop") as pool:
+            list(pool.map(paint, range(bands)))
+    return out
+
+
+def _paint(p: _Plate, setting: Setting, light: Light, seed: int) -> npt.NDArray[np.uint8]:
     rng = np.random.default_rng([seed, list(Setting).index(setting)])
-    p = _Plate(x0, y0, w, h, density, height)
     horizon = {Setting.OCEAN: 0.5, Setting.NIGHT_SKY: 0.78, Setting.CITY_STREET: 0.62}.get(setting, HORIZON)
     _paint_sky(p, light, horizon, rng, setting)
     night = light is Light.NIGHT
