@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.captions import EVAL_RATES, TRAIN_RATES, Caption, _verb_phrase, _Writer, caption
+from framecast.engine.sandbox.captions import (
+    EVAL_RATES,
+    TRAIN_RATES,
+    Caption,
+    _has_held_out_phrase,
+    _verb_phrase,
+    _Writer,
+    caption,
+)
 from framecast.engine.sandbox.scene import Effect, Gait, Kind, Motion
 from framecast.engine.sandbox.world import SubjectSpec
 
@@ -170,3 +178,29 @@ def test_at_the_shipped_rates_no_caption_is_anyones_or_walks_an_animal() -> None
         low = f" {caption(rng).text.lower()} "
         assert not any(f" {own} " in low for own in w.POSSESSIVE), low
         assert not any(f" {verb} {own} " in low for verb in w.LEADING.train for own in w.POSSESSIVE), low
+
+
+def test_training_captions_liken_motions_to_things_that_are_not_subjects() -> None:
+    """"a man bounces like a ball" is one subject: at a rate above 0 (off in the shipped weights), a
+    training caption now and then likens a motion to a noun of the world's kinds. The simile is
+    drawn apart, so the caption is otherwise the one drawn without similes, spec and all; the noun
+    is never the subject's kind phrase, never makes a held-out phrase, and held-out captions never
+    liken (the evaluation's draw stays as it was)."""
+    nouns = sorted({noun.lower() for syn in w.KIND.values() for noun in syn.train}, key=len, reverse=True)
+    simile = re.compile(rf" like an? (?:{'|'.join(re.escape(n) for n in nouns)})(?![\w-])", re.IGNORECASE)
+    with_similes, without = np.random.default_rng(12), np.random.default_rng(12)
+    found = 0
+    for _ in range(1500):
+        c = caption(with_similes, rates=replace(TRAIN_RATES, simile=0.5))
+        plain = caption(without, rates=replace(TRAIN_RATES, simile=0.0))
+        assert c.spec == plain.spec
+        assert simile.sub("", c.text) == simile.sub("", plain.text), (c.text, plain.text)
+        assert not _has_held_out_phrase(c.text), c.text
+        found += len(simile.findall(c.text)) - len(simile.findall(plain.text))
+        kinds = [ph for ph in c.phrases if ph.field == "kind"]
+        assert not any(m.start() <= ph.start < m.end() for m in simile.finditer(c.text) for ph in kinds), c.text
+    assert found >= 250, found
+    plain_draw, liking_draw = np.random.default_rng(13), np.random.default_rng(13)
+    for _ in range(300):
+        a = caption(plain_draw, held_out=True, rates=EVAL_RATES)
+        assert a == caption(liking_draw, held_out=True, rates=replace(EVAL_RATES, simile=1.0))
