@@ -173,13 +173,14 @@ def _stars(p: _Plate, sx: Arr, sy: Arr, bright: Arr) -> None:
     j = ((sx - float(p.x[0, 0])) / p.px).astype(int)
     i = ((sy - p.top_y) / p.px).astype(int)  # rows of the whole plate
     ok = (i >= 0) & (i < h) & (j >= 0) & (j < w)
+    i, j, lit = i[ok], j[ok], bright[ok, None].astype(np.float32)
     size = max(1, round(0.0016 / p.px))
     for di in range(size):
         for dj in range(size):
-            ii, jj = np.clip(i[ok] + di, 0, h - 1) - p.first_row, np.clip(j[ok] + dj, 0, w - 1)
-            mine = (ii >= 0) & (ii < p.sky.shape[0])
+            ii, jj = np.clip(i + di, 0, h - 1) - p.first_row, np.clip(j + dj, 0, w - 1)
+            mine = (ii >= 0) & (ii < p.sky.shape[0])  # this band's rows
             ii, jj = ii[mine], jj[mine]
-            p.sky[ii, jj] = np.maximum(p.sky[ii, jj], bright[ok][mine, None].astype(np.float32))
+            p.sky[ii, jj] = np.maximum(p.sky[ii, jj], lit[mine])
 
 
 def _ridged(p: _Plate, ridge: Arr) -> _Plate:
