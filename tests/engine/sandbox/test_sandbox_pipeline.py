@@ -11,9 +11,10 @@ import pytest
 from framecast.catalog.endpoints import Task
 from framecast.catalog.schema import AspectRatio, Resolution
 from framecast.engine.base import NullControl
+from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.analyzers import analyze_clip
 from framecast.engine.sandbox.pipeline import SandboxPipeline
-from framecast.engine.sandbox.scene import Colour, Kind, Motion, Setting
+from framecast.engine.sandbox.scene import Colour, Effect, Kind, Motion, Setting
 from framecast.engine.spec import output_size
 from framecast.engine.types import Clip, GenerationSpec
 from framecast.errors import Cancelled, ConfigurationError
@@ -146,7 +147,8 @@ def test_a_subject_doing_something_to_another_shows_both(prompt: str, kinds: set
 
 
 @pytest.mark.xfail(strict=True, reason="known shortfall (model card): of three subjects in a list, all three come "
-                                       "out right in about half the samples; the others drop or recolour one")
+                                       "out right in 70 of 80 samples; the others drop or recolour one (here the "
+                                       "blue dog takes the star's yellow in one of the three seeds)")
 def test_three_named_subjects_all_appear_in_the_video() -> None:
     prompt = "a red ball, a blue dog and a yellow star in a grass field"
     for seed in range(3):
@@ -179,6 +181,38 @@ def test_the_sharpened_stop_makes_three_mean_three_more_often() -> None:
                                        "gives three subjects in only about 47 of 80 samples")
 def test_three_gives_three_subjects_in_most_samples() -> None:
     assert _exactly("three", 3) >= 64
+
+
+def test_an_effect_the_prompt_names_is_drawn_even_where_the_decoder_looked_away() -> None:
+    # The held-out frame "We see" draws the effect field's attention to "see" (64 %, "melt" 32 %),
+    # and drawn as the generator reads it the crate only moves right.
+    p = shipped_pipeline()
+    prompt = ("We see a large crimson crate on the left traveling rightward until it melts down finally on a "
+              "sandy beach in a warm glow.")
+    generator, encoder = p._generator, p._encoder
+    assert generator is not None and encoder is not None
+    text = encoder.encode_one(prompt)
+    plain = tk.decode(generator.sample(text, None, 2100))
+    assert [s.effect for s in plain.subjects] == [Effect.NONE]
+    scene = p.sample_scene(prompt, "", 2100)
+    assert [(s.kind, s.colour, s.motion, s.effect) for s in scene.subjects] == [
+        (Kind.BOX, Colour.RED, Motion.RIGHT, Effect.MELT)]
+    # over 20 seeds, with the effect named in a training frame and in a held-out one
+    for frame in ("a large red box moving right until it melts down", prompt):
+        assert all(any(s.effect is Effect.MELT for s in p.sample_scene(frame, "", seed).subjects)
+                   for seed in range(20))
+
+
+def test_a_prompt_naming_no_effect_draws_as_the_generator_reads_it() -> None:
+    p = shipped_pipeline()
+    generator, encoder = p._generator, p._encoder
+    assert generator is not None and encoder is not None
+    for prompt in ("a red ball and a blue dog in a warm glow", "A video of a cat walking in the snow. Cinematic",
+                   "a man in a blue coat walks to the left"):
+        text = encoder.encode_one(prompt)
+        assert generator.named_effects(text, encoder.wordlike(prompt)) == []
+        for seed in range(5):
+            assert p.sample_scene(prompt, "", seed) == tk.decode(generator.sample(text, None, seed))
 
 
 @pytest.mark.parametrize("prompt", [

@@ -33,3 +33,9 @@ def test_embeddings_follow_the_prompt_and_are_cached() -> None:
     batch, mask = encoder.encode(["short", "a much longer prompt than the first one"])
     assert batch.shape[0] == 2 and mask[0].sum() < mask[1].sum()
     assert float(batch[0, ~mask[0]].abs().sum()) == 0.0
+
+
+def test_wordlike_marks_the_pieces_of_words_of_three_letters_or_more() -> None:
+    encoder = TextEncoder()
+    assert encoder.wordlike("a  ball, in the sky") == [False, False, True, False, False, True, True, False]
+    assert len(encoder.wordlike("a  ball, in the sky")) == encoder.encode_one("a  ball, in the sky").shape[0]

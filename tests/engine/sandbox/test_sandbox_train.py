@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
 from safetensors.torch import load_file
 
 from framecast.engine.sandbox.model import GeneratorConfig, load_generator
@@ -69,3 +70,45 @@ def test_each_named_field_reads_its_own_words_and_they_are_labelled_with_its_val
     a, b = encoder.token_spans(drawn.text, (drawn.spans[0],))[0]
     assert set(where[0, tk.HEADER_LEN + open_slot].nonzero().flatten().tolist()) == set(range(a, b))
     assert int((labels[0] >= 0).sum()) >= 4
+
+
+def test_pieces_outside_the_named_phrases_are_labelled_as_naming_nothing() -> None:
+    import numpy as np
+
+    from framecast.engine.sandbox import tokens as tk
+    from framecast.engine.sandbox.captions import caption
+    from framecast.engine.sandbox.model import NOTHING
+    from framecast.engine.sandbox.text import TextEncoder
+    from framecast.engine.sandbox.train import _embed, _targets
+
+    rng = np.random.default_rng(3)
+    drawn = [c for c in (caption(rng) for _ in range(40)) if c.phrases][:2]
+    encoder = TextEncoder()
+    corpus = _embed(encoder, drawn, lambda _: None)
+    length = int(corpus.lengths.max())
+    _, _, without = _targets(corpus, np.array([0, 1]), np.random.default_rng(0), set(), length)
+    _, _, labels = _targets(corpus, np.array([0, 1]), np.random.default_rng(0), {1}, length, nothing=True)
+    named = without[0] >= 0
+    assert bool(named.any()) and torch.equal(labels[0][named], without[0][named])
+    assert bool((labels[0][named] < tk.VOCAB_SIZE).all())
+    n = int(corpus.lengths[0])
+    assert bool((labels[0, :n][~named[:n]] == NOTHING).all()) and int((labels[0, :n] == NOTHING).sum()) > 0
+    assert bool((labels[0, n:] == -1).all())  # padding
+    assert bool((labels[1] == -1).all())  # the dropped caption is the empty prompt: nothing to read
+    assert not bool((without == NOTHING).any())
+
+
+def test_the_word_loss_weighs_the_named_pieces_apart_from_the_many_naming_nothing() -> None:
+    import torch.nn.functional as F
+
+    from framecast.engine.sandbox.model import NOTHING
+    from framecast.engine.sandbox.train import _word_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(1, 6, NOTHING + 1)
+    labels = torch.tensor([[3, 3, NOTHING, NOTHING, NOTHING, -1]])
+    named = F.cross_entropy(logits[0, :2], labels[0, :2])
+    nothing = F.cross_entropy(logits[0, 2:5], labels[0, 2:5])
+    assert torch.isclose(_word_loss(logits, labels), named + nothing)
+    only_named = torch.tensor([[3, 3, -1, -1, -1, -1]])
+    assert torch.isclose(_word_loss(logits, only_named), named)

@@ -86,11 +86,12 @@ class SandboxPipeline:
         with self._lock:
             glossed, read = self._glossed(prompt or "")
             text = self._encoder.encode_one(glossed)
+            effects = self._generator.named_effects(text, self._encoder.wordlike(glossed))
             negative = None
             if negative_prompt.strip():
                 glossed, read_negative = self._glossed(negative_prompt)
                 negative, read = self._encoder.encode_one(glossed), read + read_negative
-            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance)
+            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects)
         return tk.decode(tokens), read
 
     def _glossed(self, text: str) -> tuple[str, list[tuple[str, str, Enum]]]:

@@ -99,6 +99,15 @@ class TextEncoder:
                 self._cache.popitem(last=False)
         return out
 
+    def wordlike(self, text: str) -> list[bool]:
+        """For each word piece :meth:`encode_one` gives ``text``, whether it holds three letters or
+        more: not a marker ([CLS], [SEP]), a punctuation mark or a short word such as "a" or "in"."""
+        encoded = self._tokenizer(" ".join(text.split()), truncation=True, max_length=MAX_TOKENS,
+                                  return_special_tokens_mask=True)
+        pieces = self._tokenizer.convert_ids_to_tokens(encoded["input_ids"])
+        return [not special and sum(c.isalpha() for c in piece) >= 3
+                for piece, special in zip(pieces, encoded["special_tokens_mask"], strict=True)]
+
     def token_spans(self, text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
         """Each character span of ``text`` as the range of word pieces inside it ((0, 0) if none)."""
         encoded = self._tokenizer(text, truncation=True, max_length=MAX_TOKENS, return_offsets_mapping=True)

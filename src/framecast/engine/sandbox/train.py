@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.captions import EVAL_RATES, Caption, caption
-from framecast.engine.sandbox.model import GeneratorConfig, SceneGenerator, save_generator
+from framecast.engine.sandbox.model import NOTHING, GeneratorConfig, SceneGenerator, save_generator
 from framecast.engine.sandbox.scene import MAX_SUBJECTS
 from framecast.engine.sandbox.text import TextEncoder
 from framecast.engine.sandbox.world import SceneSpec, complete
@@ -144,11 +144,13 @@ _FIELD_SLOT: dict[str, int] = {
 
 
 def _targets(
-    corpus: _Corpus, indices: np.ndarray, rng: np.random.Generator, empty: set[int], text_length: int
+    corpus: _Corpus, indices: np.ndarray, rng: np.random.Generator, empty: set[int], text_length: int,
+    nothing: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Fresh completions as token rows; for each row and position the word pieces it should read
     (the phrase naming its field, else its subject's clause; all False where unknown); and for each
-    word piece the scene token its phrase names (-1 outside named phrases)."""
+    word piece the scene token its phrase names (outside named phrases: :data:`NOTHING` if
+    ``nothing``, else -1, and -1 on padding and on a dropped caption's empty prompt)."""
     rows = []
     where = torch.zeros(len(indices), tk.SEQ_LEN, text_length, dtype=torch.bool)
     labels = torch.full((len(indices), text_length), -1, dtype=torch.long)
@@ -158,6 +160,8 @@ def _targets(
         rows.append(tk.encode(complete(spec, rng, groups)))
         if int(i) in empty:
             continue
+        if nothing:
+            labels[row, : int(corpus.lengths[int(i)])] = NOTHING
         spans = corpus.spans[int(i)]
         for k, g in enumerate(groups):
             if g < len(spans) and spans[g][1] > spans[g][0]:
@@ -172,6 +176,18 @@ def _targets(
                 where[row, p] = False
                 where[row, p, t0:t1] = True
     return torch.from_numpy(np.stack(rows)), where, labels
+
+
+def _word_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of the word channel's readings (B, L, C) against ``labels`` (B, L): the mean
+    over the pieces of named phrases plus the mean over the pieces naming :data:`NOTHING`, so that
+    the many pieces naming nothing do not drown the few that name a value."""
+    flat, target = logits.reshape(-1, logits.shape[-1]), labels.reshape(-1)
+    loss = torch.zeros((), dtype=logits.dtype)
+    for part in (target >= 0) & (target != NOTHING), target == NOTHING:
+        if bool(part.any()):
+            loss = loss + F.cross_entropy(flat[part], target[part])
+    return loss
 
 
 def _loss(
@@ -246,7 +262,7 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
     word_logits: Callable[[torch.Tensor], torch.Tensor] = model.word_logits
     named = list(model.named_parameters())
     if not config.model.word_channel:
-        head = torch.nn.Linear(config.model.d_model, tk.VOCAB_SIZE)
+        head = torch.nn.Linear(config.model.d_model, model.word_classes)
         word_logits = head
         named += [("word_head." + n, p) for n, p in head.named_parameters()]
     decay = [p for n, p in named if p.ndim >= 2 and "embedding" not in n]
@@ -286,15 +302,15 @@ def train(out_dir: Path, config: TrainConfig = TrainConfig(), log: Callable[[str
                 mask[rows] = False
                 text[rows, : empty_text.shape[1]] = empty_text[0]
                 mask[rows, : empty_text.shape[1]] = True
-            targets, where, labels = _targets(corpus, indices, rng, dropped, text.shape[1])
+            targets, where, labels = _targets(corpus, indices, rng, dropped, text.shape[1],
+                                              config.model.word_nothing)
             targets = _pad(targets)
             for group in optimiser.param_groups:
                 group["lr"] = lr_at(step)
             ce, binding = _loss(model, text, mask, targets, config.bfloat16, where, config.input_dropout)
             word = torch.zeros(())
             if config.word_weight > 0 and bool((labels >= 0).any()):
-                word = F.cross_entropy(word_logits(model.words(text)).reshape(-1, tk.VOCAB_SIZE), labels.reshape(-1),
-                                       ignore_index=-1)
+                word = _word_loss(word_logits(model.words(text)), labels)
             loss = ce + config.binding_weight * binding + config.word_weight * word
             optimiser.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
