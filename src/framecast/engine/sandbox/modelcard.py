@@ -220,7 +220,8 @@ _LIMITS = """## Limits
   two and four.
 - Effects named with held-out verbs are missed about one time in five (the sampled scenes: 79 % of
   43 right), mostly read as a neighbouring effect ("blows up like a balloon" as Explode, "pressed
-  flat" as Deflate), which the named-effect check above cannot tell from the right one. The effect analyzer itself misreads about one effect in thirteen on known scenes with its learned
+  flat" as Deflate), which the named-effect check above cannot tell from the right one. The effect
+  analyzer itself misreads about one effect in thirteen on known scenes with its learned
   classifier (the hand-written decision list alone: one in five). On 418 effect clips of two draws it
   was not grown from (seeds 7 and 11, 150 scenes each: `benchmarks/effect_accuracy.py --examples
   --clips`), it names 89.7 % right, against 80.1 % for the decision list and 88.0 % for the same
