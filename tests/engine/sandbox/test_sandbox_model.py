@@ -163,8 +163,7 @@ def test_weights_from_before_the_nothing_reading_still_load(tmp_path: Path) -> N
 
 def _effects(tokens: np.ndarray) -> list[int]:
     """The effect token of each subject in ``tokens``."""
-    slot = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index("effect")
-    return [int(tokens[p]) for p in range(tk.HEADER_LEN + slot, len(tokens), tk.SUBJECT_LEN)]
+    return [int(tokens[p]) for p in range(tk.subject_position(0, "effect"), len(tokens), tk.SUBJECT_LEN)]
 
 
 def test_a_named_effect_no_subject_was_drawn_with_is_given_to_a_subject_without_one() -> None:

@@ -57,18 +57,16 @@ def test_each_named_field_reads_its_own_words_and_they_are_labelled_with_its_val
         (a, b), = encoder.token_spans(drawn.text, ((p.start, p.end),))
         return set(range(a, b))
 
-    colour_slot = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index("colour")
     for p in (p for p in drawn.phrases if p.field == "colour"):
-        position = tk.HEADER_LEN + p.group * tk.SUBJECT_LEN + colour_slot
+        position = tk.subject_position(p.group, "colour")
         assert set(where[0, position].nonzero().flatten().tolist()) == pieces(p), drawn.text
         assert (labels[0, sorted(pieces(p))] == tk.token_of("colour", p.value)).all()  # type: ignore[arg-type]
         assert int(targets[0, position]) == tk.token_of("colour", p.value)  # type: ignore[arg-type]
     # a field the caption leaves open reads its subject's whole clause
     named = {p.field for p in drawn.phrases if p.group == 0}
     open_field = next(f for f in ("timing", "row", "column", "size") if f not in named)
-    open_slot = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index(open_field)
     a, b = encoder.token_spans(drawn.text, (drawn.spans[0],))[0]
-    assert set(where[0, tk.HEADER_LEN + open_slot].nonzero().flatten().tolist()) == set(range(a, b))
+    assert set(where[0, tk.subject_position(0, open_field)].nonzero().flatten().tolist()) == set(range(a, b))
     assert int((labels[0] >= 0).sum()) >= 4
 
 

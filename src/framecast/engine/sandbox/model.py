@@ -49,7 +49,6 @@ NOTHING = tk.VOCAB_SIZE  # the word channel's reading of a piece that names no s
 # 90.6 / 87.3 at 0.7, but also gave an effect to 2 to 3 % of prompts naming none ("a" read as Ta-da;
 # as shipped 1 of 386 held-out and 3 of 475 training-style prompts).
 EFFECT_READING = 0.5
-_EFFECT_SLOT = [f.name for f in tk.FIELDS[tk.HEADER_LEN :]].index("effect")
 _NO_EFFECT = tk.token_of("effect", Effect.NONE)
 _EFFECT_TOKENS = tuple(tk.token_of("effect", e) for e in Effect if e is not Effect.NONE)
 
@@ -365,12 +364,12 @@ class SceneGenerator(nn.Module):
 
     def _uncovered(self, tokens: list[int], effects: Sequence[NamedEffect], prompt: tuple[torch.Tensor, torch.Tensor],
                    forced: dict[int, int]) -> tuple[int, int] | None:
-        """(effect field position, effect token) for a named effect that no subject of ``tokens`` was
-        drawn with and whose words no subject's effect field attends to more than a subject drawn
-        without an effect, not yet forced: that subject's field, the one attending most (the
-        decoder's cross-attention, averaged over blocks and heads). Where the subject attending most
-        has an effect of its own, the generator has read the words, as whatever it drew."""
-        fields = [p for p in range(tk.HEADER_LEN + _EFFECT_SLOT, len(tokens), tk.SUBJECT_LEN)]
+        """(effect field position, effect token) to force next, or None: a named effect no subject of
+        ``tokens`` was drawn with goes to the subject whose effect field attends most to its words
+        (the decoder's cross-attention, averaged over blocks and heads), if that subject was drawn
+        without an effect and not forced. Where it has an effect of its own, the generator has read
+        the words, as whatever it drew. Of several such effects, the one attended to most goes first."""
+        fields = range(tk.subject_position(0, "effect"), len(tokens), tk.SUBJECT_LEN)  # the subjects drawn
         drawn = {tokens[p] for p in fields}
         missing = [e for e in effects if e.token not in drawn]
         if not missing:

@@ -47,6 +47,7 @@ __all__ = [
     "encode",
     "length_for_count",
     "stop_tokens",
+    "subject_position",
     "valid_mask",
 ]
 
@@ -105,6 +106,11 @@ FIELD_INDEX: tuple[int, ...] = tuple(FIELDS.index(f) for f in FIELD_OF_POSITION)
 SLOT_INDEX: tuple[int, ...] = tuple(
     0 if p < HEADER_LEN else 1 + (p - HEADER_LEN) // SUBJECT_LEN for p in range(SEQ_LEN)
 )
+
+
+def subject_position(subject: int, field: str) -> int:
+    """The position of subject ``subject``'s (from 0) ``field`` in the token sequence."""
+    return HEADER_LEN + subject * SUBJECT_LEN + [name for name, _ in _SUBJECT].index(field)
 
 
 def length_for_count(count: int) -> int:
