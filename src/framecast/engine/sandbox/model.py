@@ -51,6 +51,9 @@ NOTHING = tk.VOCAB_SIZE  # the word channel's reading of a piece that names no s
 EFFECT_READING = 0.5
 _NO_EFFECT = tk.token_of("effect", Effect.NONE)
 _EFFECT_TOKENS = tuple(tk.token_of("effect", e) for e in Effect if e is not Effect.NONE)
+# Two subjects whose kind fields attend most to word pieces this close read one noun ("life rings":
+# one subject may attend to "life", the next to "rings"); two nouns are at least "and a" apart.
+_NOUN_PIECES = 2
 
 # A token is drawn only if it is at least this fraction as likely as the most likely one. 0.1 over
 # 0.05: what the prompt names wins more often (generator alone on held-out prompts: count +0.5 points
@@ -308,7 +311,8 @@ class SceneGenerator(nn.Module):
         ``effects`` are the effects the prompt names (:meth:`named_effects`). One that no subject
         was drawn with is given to the subject without an effect whose effect field attends most
         to its words, and the scene is drawn again from there with the same random draws, so
-        everything before that field stays as it was.
+        everything before that field stays as it was. Then the members of a plural group drawn
+        without it take the effect said of the group (:meth:`_shared`).
         """
         branches = [text] if negative is None or negative.shape[0] == 0 else [text, negative]
         length = min(max(e.shape[0] for e in branches), MAX_TEXT_POSITIONS)
@@ -324,6 +328,12 @@ class SceneGenerator(nn.Module):
         tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
         for _ in range(len(effects)):
             pick = self._uncovered(tokens, effects, prompt, forced)
+            if pick is None:
+                break
+            forced[pick[0]] = pick[1]
+            tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
+        for _ in range(MAX_SUBJECTS if effects else 0):
+            pick = self._shared(tokens, effects, prompt, forced)
             if pick is None:
                 break
             forced[pick[0]] = pick[1]
@@ -382,6 +392,38 @@ class SceneGenerator(nn.Module):
             if tokens[position] == _NO_EFFECT and position not in forced:
                 picks.append((mass, position, e.token))
         return max(picks)[1:] if picks else None
+
+    def _shared(self, tokens: list[int], effects: Sequence[NamedEffect], prompt: tuple[torch.Tensor, torch.Tensor],
+                forced: dict[int, int]) -> tuple[int, int] | None:
+        """(effect field position, effect token) to force next, or None: the members of a plural
+        group are drawn one by one, and "a few doggies trotting before they flake off" says the
+        effect of every one of them. A subject drawn alike one with a named effect (the same kind,
+        colour and motion, its kind read from the same word) but without an effect, and not forced,
+        takes that effect, if the words naming it follow that noun before any other subject's."""
+        named = {e.token: e for e in effects}
+        firsts = range(tk.HEADER_LEN, len(tokens) - tk.SUBJECT_LEN + 1, tk.SUBJECT_LEN)
+        subjects = [tokens[p : p + tk.SUBJECT_LEN] for p in firsts]
+        effect = tk.subject_position(0, "effect") - tk.HEADER_LEN
+        alike = [tk.subject_position(0, f) - tk.HEADER_LEN for f in ("kind", "colour", "motion")]
+        looks = [tuple(s[i] for i in alike) for s in subjects]
+        carriers = [c for c, s in enumerate(subjects) if s[effect] in named
+                    and any(o[effect] == _NO_EFFECT and looks[k] == looks[c] for k, o in enumerate(subjects))]
+        if not carriers:
+            return None  # the usual case, decided without another pass through the decoder
+        inputs = torch.tensor([[tk.BOS, *tokens[:-1]]])
+        attention = self.decode(inputs, prompt[0][:1], prompt[1][:1])[1].mean(0)[0]  # (T, L)
+        nouns = [int(attention[tk.subject_position(k, "kind")].argmax()) for k in range(len(subjects))]
+        for c in carriers:
+            carrier, e = subjects[c], named[subjects[c][effect]]
+            before = [n for n in nouns if n < min(e.pieces)]
+            if nouns[c] not in before or max(before) - nouns[c] > _NOUN_PIECES:
+                continue  # the words do not follow this subject's noun, or follow another's
+            for k, other in enumerate(subjects):
+                position = tk.subject_position(k, "effect")
+                if (other[effect] == _NO_EFFECT and position not in forced and looks[k] == looks[c]
+                        and abs(nouns[k] - nouns[c]) <= _NOUN_PIECES):
+                    return position, carrier[effect]
+        return None
 
     @torch.inference_mode()
     def named_effects(self, text: torch.Tensor, wordlike: Sequence[bool]) -> list[NamedEffect]:
