@@ -99,3 +99,23 @@ def test_look_alike_subjects_are_matched_by_how_they_move() -> None:
     # Motion only breaks ties: a blue fish that sinks does not stand for the red one that should.
     blue = fish(Colour.BLUE, Motion.DOWN)
     assert _assign([want(Colour.RED, Motion.DOWN)], [blue, spins], [Motion.DOWN, Motion.SPIN]) == [1]
+
+
+def test_look_alike_subjects_are_matched_by_their_effects() -> None:
+    from framecast.engine.sandbox.evaluate import _assign
+    from framecast.engine.sandbox.scene import Effect, Kind, Motion, Subject
+
+    def ring(effect: Effect) -> Subject:
+        return Subject(Kind.RING, Colour.BLACK, motion=Motion.RIGHT, effect=effect)
+
+    pops = {"kinds": (Kind.RING,), "colour": Colour.BLACK, "motion": Motion.RIGHT, "effect": Effect.EYE_POP}
+    plain = {**pops, "effect": None}
+    # "two black rings slide right and pop their eyes, and a black ring": the two that do stand for
+    # them, in whatever order the three were found
+    for plain_at in range(3):
+        seen = [ring(Effect.NONE if j == plain_at else Effect.EYE_POP) for j in range(3)]
+        got = _assign([pops, pops, plain], seen, [Motion.RIGHT] * 3, [s.effect for s in seen])
+        assert got[2] == plain_at and sorted(got) == [0, 1, 2]
+    # Effects only break ties: a red ring popping its eyes does not stand for a black one.
+    red = Subject(Kind.RING, Colour.RED, motion=Motion.RIGHT, effect=Effect.EYE_POP)
+    assert _assign([pops], [red, ring(Effect.NONE)], [Motion.RIGHT] * 2, [Effect.EYE_POP, Effect.NONE]) == [1]

@@ -128,15 +128,18 @@ class _Seen(Protocol):
 
 
 def _assign(
-    expected: list[dict[str, object]], seen: Sequence[_Seen], motions: Sequence[Motion | None] = ()
+    expected: list[dict[str, object]], seen: Sequence[_Seen], motions: Sequence[Motion | None] = (),
+    effects: Sequence[Effect | None] = (),
 ) -> list[int | None]:
     """Which seen subject (read from pixels, or drawn in the scene) stands for each expected one:
     the mapping that agrees most on kind and colour.
 
     Among subjects that look alike (two red fish), the one that moves as the expected one should
     stands for it: "a red fish sinks and a red fish spins" is followed by a clip with one of each,
-    whichever of them was found first. ``motions`` are the seen subjects' motions; they only break
-    ties, never outweigh a kind or a colour.
+    whichever of them was found first. ``motions`` are the seen subjects' motions, and ``effects``
+    their effects (None where not read), which pick the same way: "two rings pop their eyes, and a
+    ring" is followed by two rings doing so and one that does not. They only break ties, never
+    outweigh a kind or a colour.
     """
     n = len(seen)
     best: tuple[int, ...] = ()
@@ -151,8 +154,9 @@ def _assign(
             kinds = e["kinds"]
             score += 8 * int(kinds is not None and r.kind in kinds)  # type: ignore[operator]
             score += 4 * int(e["colour"] is not None and r.colour == e["colour"]) + 4
-            # At most 4 x 0.5 over four subjects: less than one colour.
+            # At most 4 x (0.5 + 0.4) over four subjects: less than one colour.
             score += 0.5 * int(e["motion"] is not None and j < len(motions) and motions[j] == e["motion"])
+            score += 0.4 * int(e["effect"] is not None and j < len(effects) and effects[j] == e["effect"])
         if score > best_score:
             best, best_score = perm, score
     return [j if j >= 0 else None for j in best]
@@ -166,7 +170,7 @@ class _Observed:
     light: Light
     subjects: Sequence[_Seen]
     motion: Callable[[int], Motion | None]  # of seen subject j
-    effect: Callable[[int], Effect]  # of seen subject j; called only where an effect was asked for
+    effect: Callable[[int], Effect]  # of seen subject j; called only where the prompt asks for an effect
 
 
 @functools.cache
@@ -181,11 +185,15 @@ def effect_judge() -> Callable[[EffectFeatures], Effect]:
 def _from_pixels(frames: np.ndarray, backgrounds: np.ndarray, reading: ClipReading,
                  renderer: SceneRenderer) -> _Observed:
     tracks = subject_tracks(renderer)
+
+    @functools.cache
+    def effect(j: int) -> Effect:
+        return classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(tracks, reading, j),
+                               judge=effect_judge())
+
     return _Observed(
         reading.setting, reading.light, reading.subjects,
-        motion=lambda j: reading.motions[j] if reading.motions else None,
-        effect=lambda j: classify_effect(frames, reading.masks[j], backgrounds, *_tracks_for(tracks, reading, j),
-                                         judge=effect_judge()),
+        motion=lambda j: reading.motions[j] if reading.motions else None, effect=effect,
     )
 
 
@@ -208,7 +216,8 @@ def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> N
     report.add("count", lo <= count <= hi, novelty, f"read {count} | {note}")
     expected = _expected(spec)
     motions = [seen.motion(j) for j in range(len(seen.subjects))]
-    for e, j in zip(expected, _assign(expected, seen.subjects, motions), strict=True):
+    effects = _look_alike_effects(expected, seen)
+    for e, j in zip(expected, _assign(expected, seen.subjects, motions, effects), strict=True):
         r = seen.subjects[j] if j is not None else None
         kinds = e["kinds"]
         if kinds is not None:
@@ -225,6 +234,16 @@ def _check(report: EvalReport, cap: Caption, scene: Scene, seen: _Observed) -> N
             got_effect = seen.effect(j) if j is not None else None
             report.add("effect", got_effect == effect, novelty,
                        f"read {got_effect.value if got_effect else None} | {note}")
+
+
+def _look_alike_effects(expected: list[dict[str, object]], seen: _Observed) -> list[Effect | None]:
+    """The effect of each seen subject that looks like another (the same kind and colour), where
+    the prompt asks for an effect: what tells such subjects apart when matching them. Read only
+    there, since reading an effect from pixels takes a while; None elsewhere."""
+    if all(e["effect"] in (None, Effect.NONE) for e in expected):
+        return []
+    looks = [(r.kind, r.colour) for r in seen.subjects]
+    return [seen.effect(j) if looks.count(looks[j]) > 1 else None for j in range(len(looks))]
 
 
 def reading_at(reading: ClipReading, x: float, y: float) -> int:
