@@ -384,14 +384,19 @@ class SceneGenerator(nn.Module):
         missing = [e for e in effects if e.token not in drawn]
         if not missing:
             return None
-        inputs = torch.tensor([[tk.BOS, *tokens[:-1]]])
-        attention = self.decode(inputs, prompt[0][:1], prompt[1][:1])[1].mean(0)[0]  # (T, L)
+        attention = self._attention(tokens, prompt)
         picks = []
         for e in missing:
             mass, position = max((float(attention[p, list(e.pieces)].sum()), p) for p in fields)
             if tokens[position] == _NO_EFFECT and position not in forced:
                 picks.append((mass, position, e.token))
         return max(picks)[1:] if picks else None
+
+    def _attention(self, tokens: list[int], prompt: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        """(T, L): how much each of the drawn ``tokens``' fields attends to each word piece of the
+        prompt, the decoder's cross-attention averaged over blocks and heads."""
+        inputs = torch.tensor([[tk.BOS, *tokens[:-1]]])
+        return self.decode(inputs, prompt[0][:1], prompt[1][:1])[1].mean(0)[0]
 
     def _shared(self, tokens: list[int], effects: Sequence[NamedEffect], prompt: tuple[torch.Tensor, torch.Tensor],
                 forced: dict[int, int]) -> tuple[int, int] | None:
@@ -410,8 +415,7 @@ class SceneGenerator(nn.Module):
                     and any(o[effect] == _NO_EFFECT and looks[k] == looks[c] for k, o in enumerate(subjects))]
         if not carriers:
             return None  # the usual case, decided without another pass through the decoder
-        inputs = torch.tensor([[tk.BOS, *tokens[:-1]]])
-        attention = self.decode(inputs, prompt[0][:1], prompt[1][:1])[1].mean(0)[0]  # (T, L)
+        attention = self._attention(tokens, prompt)
         nouns = [int(attention[tk.subject_position(k, "kind")].argmax()) for k in range(len(subjects))]
         for c in carriers:
             carrier, e = subjects[c], named[subjects[c][effect]]
