@@ -326,18 +326,16 @@ class SceneGenerator(nn.Module):
         prompt = self.prompt(memory, mask)
         forced: dict[int, int] = {}
         tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
-        for _ in range(len(effects)):
-            pick = self._uncovered(tokens, effects, prompt, forced)
-            if pick is None:
-                break
-            forced[pick[0]] = pick[1]
-            tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
-        for _ in range(MAX_SUBJECTS if effects else 0):
-            pick = self._shared(tokens, effects, prompt, forced)
-            if pick is None:
-                break
-            forced[pick[0]] = pick[1]
-            tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
+        # Each check names one effect field to force, or none; the scene is drawn on from there until
+        # it has nothing more to force (at most once per named effect, then once per subject).
+        checks = ((self._uncovered, len(effects)), (self._shared, MAX_SUBJECTS if effects else 0))
+        for check, rounds in checks:
+            for _ in range(rounds):
+                pick = check(tokens, effects, prompt, forced)
+                if pick is None:
+                    break
+                forced[pick[0]] = pick[1]
+                tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
         return np.asarray(tokens, dtype=np.int64)
 
     def _draw(self, prompt: tuple[torch.Tensor, torch.Tensor], seed: int, guidance: float, min_p: float,
@@ -406,27 +404,25 @@ class SceneGenerator(nn.Module):
         colour and motion, its kind read from the same word) but without an effect, and not forced,
         takes that effect, if the words naming it follow that noun before any other subject's."""
         named = {e.token: e for e in effects}
-        firsts = range(tk.HEADER_LEN, len(tokens) - tk.SUBJECT_LEN + 1, tk.SUBJECT_LEN)
-        subjects = [tokens[p : p + tk.SUBJECT_LEN] for p in firsts]
-        effect = tk.subject_position(0, "effect") - tk.HEADER_LEN
-        alike = [tk.subject_position(0, f) - tk.HEADER_LEN for f in ("kind", "colour", "motion")]
-        looks = [tuple(s[i] for i in alike) for s in subjects]
-        carriers = [c for c, s in enumerate(subjects) if s[effect] in named
-                    and any(o[effect] == _NO_EFFECT and looks[k] == looks[c] for k, o in enumerate(subjects))]
+        subjects = tk.decode(tokens).subjects
+        carried = [tk.token_of("effect", s.effect) for s in subjects]
+        looks = [(s.kind, s.colour, s.motion) for s in subjects]
+        free = [s.effect is Effect.NONE for s in subjects]
+        carriers = [c for c in range(len(subjects)) if carried[c] in named
+                    and any(free[k] and looks[k] == looks[c] for k in range(len(subjects)))]
         if not carriers:
             return None  # the usual case, decided without another pass through the decoder
         attention = self._attention(tokens, prompt)
         nouns = [int(attention[tk.subject_position(k, "kind")].argmax()) for k in range(len(subjects))]
         for c in carriers:
-            carrier, e = subjects[c], named[subjects[c][effect]]
-            before = [n for n in nouns if n < min(e.pieces)]
+            before = [n for n in nouns if n < min(named[carried[c]].pieces)]
             if nouns[c] not in before or max(before) - nouns[c] > _NOUN_PIECES:
                 continue  # the words do not follow this subject's noun, or follow another's
-            for k, other in enumerate(subjects):
+            for k in range(len(subjects)):
                 position = tk.subject_position(k, "effect")
-                if (other[effect] == _NO_EFFECT and position not in forced and looks[k] == looks[c]
-                        and abs(nouns[k] - nouns[c]) <= _NOUN_PIECES):
-                    return position, carrier[effect]
+                same_noun = abs(nouns[k] - nouns[c]) <= _NOUN_PIECES
+                if free[k] and position not in forced and looks[k] == looks[c] and same_noun:
+                    return position, carried[c]
         return None
 
     @torch.inference_mode()
