@@ -310,3 +310,52 @@ def test_a_subject_that_doubled_with_a_trace_of_eye_pixels_inflated() -> None:
     # A small subject's eyes popping adds little area, and a little of them is enough.
     small = _features(area_end=1.07, area_max=1.07, height_end=1.0, width_end=1.0, width_max=1.0, eyes=0.06)
     assert decide(small) is Effect.EYE_POP
+
+
+SKIN_TONED = (0.91, 0.77, 0.58)  # the warm-lit studio's wall, where a finger's inside barely shows
+
+
+def test_a_finger_on_a_skin_toned_backdrop_is_still_seen() -> None:
+    bg = np.broadcast_to(np.array(SKIN_TONED, np.float32), (144, 256, 3)).copy()
+    sprite = make_sprite("box", "blue", 44, 44)
+    frames, mask = render_effect(Effect.POKE, sprite, bg, frames=24, cx=100.0)
+    poked = effect_features(frames, mask, bg)
+    # Only the finger's rim is foreground there (its inside differs from the wall by 0.03-0.09),
+    # yet the whole finger counts: about as much skin as on a plain backdrop.
+    plain = make_background("plain", 144, 256)
+    frames_p, mask_p = render_effect(Effect.POKE, sprite, plain, frames=24, cx=100.0)
+    on_plain = effect_features(frames_p, mask_p, plain).skin_max
+    assert on_plain > 0.1 and poked.skin_max >= 0.6 * on_plain
+    assert poked.finger_max >= 0.8 * poked.skin_max
+    still, mask_s = render_effect(Effect.NONE, sprite, bg, frames=24, cx=100.0)
+    assert effect_features(still, mask_s, bg).skin_max < 0.02
+
+
+def test_skin_beside_the_subject_is_a_finger_only_in_the_band_a_poke_comes_through() -> None:
+    """A skin-coloured bar that reaches in from the left at the subject's middle height, or from the
+    right along its bottom, is skin but not where a finger poking this subject lies."""
+    from framecast.engine.sandbox.effects import SKIN
+    from framecast.engine.sandbox.imaging.raster import composite, to_uint8
+    from framecast.engine.sandbox.scene import Layer
+
+    bg = make_background("grass", 144, 256)
+    sprite = make_sprite("box", "red", 40, 40)
+    bar = np.concatenate([np.broadcast_to(SKIN, (8, 60, 3)), np.ones((8, 60, 1), np.float32)], -1)
+
+    def features(x: float, y: float) -> tuple[float, float]:
+        frames = []
+        for i in range(24):
+            reach = min(max((i - 4) / 10, 0.0), 1.0)  # the bar slides in, then stays touching the box
+            layers = [Layer(sprite, 120.0, 100.0, 0.0)]
+            if reach > 0:
+                layers.append(Layer(bar, x + (1 - reach) * (40 if x > 120 else -40), y, 1.0))
+            frames.append(to_uint8(composite(bg.copy(), layers)))
+        mask = np.abs(frames[0].astype(int) - to_uint8(bg)).max(-1) > 30
+        f = effect_features(np.stack(frames), mask, bg)
+        return f.skin_max, f.finger_max
+
+    skin, finger = features(120.0 + 20 + 30 - 4, 100.0)  # from the right, at mid height: a poke
+    assert skin > 0.1 and finger >= 0.9 * skin
+    for x, y in ((120.0 - 20 - 30 + 4, 100.0), (120.0 + 20 + 30 - 4, 116.0)):
+        skin, finger = features(x, y)
+        assert skin > 0.1 and finger < 0.25 * skin, (x, y)

@@ -50,7 +50,7 @@ def train_command(out: Path, minutes: float, seed: int, threads: int) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the examples (the shipped file by default).")
 def fit_effects_command(scenes: int, seeds: tuple[int, ...], out: Path | None) -> None:
-    """Render the examples the effect analyzer's learned classifier grows from (about 40 min on 2 cores)."""
+    """Render the examples the effect analyzer's learned classifier grows from (about 50 min on 2 cores)."""
     import os
     from concurrent.futures import ProcessPoolExecutor
 

@@ -25,6 +25,7 @@ __all__ = ["EffectFeatures", "classify_effect", "decide", "effect_candidates", "
 
 _SKIN = np.array([0.95, 0.76, 0.62], np.float32)
 _CLOTH = np.array([0.62, 0.05, 0.14], np.float32)
+_FAINT = 0.03  # a difference from the background that is more than noise, though not foreground
 _WORK_SIDE = 48  # the subject's long side after downsampling: enough for shape, cheap for 120 frames
 
 
@@ -50,7 +51,8 @@ class EffectFeatures:
     spread_max: float  # widest extent of all foreground, in subject widths
     flash_max: float  # brightening of the surroundings at its peak
     flash_end: float
-    skin_max: float  # finger-coloured area appearing outside the subject
+    skin_max: float  # finger-coloured area appearing outside the subject (or faintly beside it: skin-toned walls)
+    finger_max: float  # the same, in the band a finger poking this subject lies in (see _finger_zone)
     cloth_max: float  # cloth-coloured area appearing
     recolour_end: float  # share of the subject still there but of a clearly different colour
     eyes: float  # white and black blobs newly present over the subject's upper part
@@ -449,6 +451,7 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
     eye_zone = cols0 & (ys >= top0 - 0.6 * h0) & (ys < top0 + 0.6 * h0)
     top_band = m0 & (ys < top0 + 0.3 * h0)
     strip = (np.abs(xs - (left0 + right0) / 2) < 0.5 * w0) & (ys >= top0) & (ys < bot0)
+    finger_zone = _finger_zone(ys, xs, top0, bot0, right0 - left0, right0)
 
     lum_bg = bg.mean(-1)
     palette = _palette(vid[0][m0])
@@ -464,6 +467,7 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
             "spread",
             "flash",
             "skin",
+            "finger",
             "cloth",
             "recolour",
             "top",
@@ -503,8 +507,14 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
         frame = vid[t]
         glow = np.clip(frame.mean(-1)[ring] - lum_bg[min(t, len(lum_bg) - 1)][ring], 0, 1)
         per["flash"].append(float(glow.mean()) if glow.size else 0.0)  # no ring: a subject filling the region
-        outside = m & ~m0
-        per["skin"].append(float((outside & _near(frame, _SKIN, 0.16)).sum()) / a0)
+        # On a skin-toned backdrop a finger's inside differs from it too little to be foreground; only
+        # its darker rim does. Beside the foreground, a faint difference counts as well.
+        skin = _near(frame, _SKIN, 0.16) & ~m0
+        loose = skin & ~m
+        if loose.any():
+            skin &= m | (dilate(m, 2) & (np.abs(frame - bg[min(t, len(bg) - 1)]).max(-1) > _FAINT))
+        per["skin"].append(float(skin.sum()) / a0)
+        per["finger"].append(float((skin & finger_zone).sum()) / a0)
         per["cloth"].append(float((m & _near(frame, _CLOTH, 0.2) & ~_in_palette(frame, palette)).sum()) / a0)
         novel = m & ~_in_palette(frame, palette)
         lum = frame.mean(-1)
@@ -553,6 +563,7 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
         flash_max=float(a["flash"].max()),
         flash_end=float(np.median(a["flash"][end])),
         skin_max=float(_median3(a["skin"]).max()),
+        finger_max=float(_median3(a["finger"]).max()),
         cloth_max=float(_median3(a["cloth"]).max()),
         recolour_end=float(np.median(a["recolour"][end])),
         eyes=float(np.median(a["eyes"][end])),
@@ -562,6 +573,15 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
         halves_gap=float(np.median(a["gap"][end])),
         upward_particles=float((a["above"] * (area_fall > 0.1)).max()),
     )
+
+
+def _finger_zone(ys: npt.NDArray[np.int64], xs: npt.NDArray[np.int64], top: float, bottom: float, width: float,
+                 right: float) -> Mask:
+    """Where a finger poking the subject lies: a band about its middle height, from just inside its
+    right edge outward (the finger comes in from the right). A neighbour's finger crosses it only
+    when that neighbour stands beside the subject at the same height."""
+    height = bottom - top
+    return np.asarray((np.abs(ys - (top + bottom) / 2) <= max(0.25 * height, 1.5)) & (xs >= right - 0.3 * width))
 
 
 def _median3(x: F32) -> F32:
