@@ -243,7 +243,7 @@ _LIMITS = """## Limits
   features do. A poke's finger comes in from the subject's right at its middle height, so skin is
   counted apart in that band, where a neighbour's finger seldom lies; on skin-toned walls, where
   only the finger's darker rim is foreground, its faintly different inside beside the rim counts
-  too. Poke and none, once the largest confusion (18 of 108 cross-validation misses on the
+  too. Poke and none, once the largest confusion (18 of 110 cross-validation misses on the
   examples), now account for 6 of 97. The misses left are mostly in scenes of four
   subjects (15 % of those clips misread, 5 to 8 % in scenes of one to three), where a neighbour
   covers or crosses the subject while its effect plays, and among subjects moving sideways or down
