@@ -451,7 +451,7 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
     eye_zone = cols0 & (ys >= top0 - 0.6 * h0) & (ys < top0 + 0.6 * h0)
     top_band = m0 & (ys < top0 + 0.3 * h0)
     strip = (np.abs(xs - (left0 + right0) / 2) < 0.5 * w0) & (ys >= top0) & (ys < bot0)
-    finger_zone = _finger_zone(ys, xs, top0, bot0, right0 - left0, right0)
+    finger_zone = _finger_zone(ys, xs, top0, bot0, left0, right0)
 
     lum_bg = bg.mean(-1)
     palette = _palette(vid[0][m0])
@@ -510,8 +510,7 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
         # On a skin-toned backdrop a finger's inside differs from it too little to be foreground; only
         # its darker rim does. Beside the foreground, a faint difference counts as well.
         skin = _near(frame, _SKIN, 0.16) & ~m0
-        loose = skin & ~m
-        if loose.any():
+        if (skin & ~m).any():
             skin &= m | (dilate(m, 2) & (np.abs(frame - bg[min(t, len(bg) - 1)]).max(-1) > _FAINT))
         per["skin"].append(float(skin.sum()) / a0)
         per["finger"].append(float((skin & finger_zone).sum()) / a0)
@@ -575,13 +574,13 @@ def _summarise(vid: F32, bg: F32, fg: Mask, mask: Mask) -> EffectFeatures:
     )
 
 
-def _finger_zone(ys: npt.NDArray[np.int64], xs: npt.NDArray[np.int64], top: float, bottom: float, width: float,
+def _finger_zone(ys: npt.NDArray[np.int64], xs: npt.NDArray[np.int64], top: float, bottom: float, left: float,
                  right: float) -> Mask:
     """Where a finger poking the subject lies: a band about its middle height, from just inside its
     right edge outward (the finger comes in from the right). A neighbour's finger crosses it only
     when that neighbour stands beside the subject at the same height."""
-    height = bottom - top
-    return np.asarray((np.abs(ys - (top + bottom) / 2) <= max(0.25 * height, 1.5)) & (xs >= right - 0.3 * width))
+    band = np.abs(ys - (top + bottom) / 2) <= max(0.25 * (bottom - top), 1.5)
+    return np.asarray(band & (xs >= right - 0.3 * (right - left)))
 
 
 def _median3(x: F32) -> F32:
