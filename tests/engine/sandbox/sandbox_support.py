@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 
 from framecast.catalog.endpoints import Task
 from framecast.engine.base import NullControl
+from framecast.engine.sandbox.captions import TRAIN_RATES, caption
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Kind, Scene
@@ -73,6 +75,17 @@ def assert_gloss_logged(prompt: str, what: str, word: str, meaning: str) -> None
     assert any(f"{what} {word!r}" in line and line.endswith(f"as {meaning}") for line in lines), lines
     plain = generation_log(SandboxPipeline(glosses=False), prompt)
     assert plain and not any("which no training caption used" in line for line in plain), plain
+
+
+def assert_training_captions_unchanged(gloss: Callable[[str], str], seeds: tuple[int, ...] = (11, 2024),
+                                       count: int = 3000) -> None:
+    """``gloss`` leaves every training caption of ``count`` per seed as it is: the generator is then
+    trained exactly as without it, and no word a caption uses is ever read by it."""
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        changed = [c.text for c in (caption(rng, held_out=False, rates=TRAIN_RATES) for _ in range(count))
+                   if gloss(c.text) != c.text]
+        assert changed == []
 
 
 def table_of(senses: dict[str, tuple[int | str, ...]], synsets: dict[int, tuple[str, tuple[int, ...]]]

@@ -17,7 +17,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "training_words"]
+__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_words"]
 
 T = TypeVar("T")
 
@@ -52,6 +52,22 @@ def training_words() -> set[str]:
     # Irregular plurals, of the nouns training captions use ("gentlemen" is only ever held out).
     add([plural for noun, plural in w.NOUN_PLURALS.items() if set(noun.split()) <= found])
     return found
+
+
+def caption_words(known: set[str] | None = None) -> frozenset[str]:
+    """``known`` (by default :func:`training_words`) with the forms captions give the training verbs
+    ("hurries", "leaping", "melts"): every word a training caption can hold but a plural."""
+    verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
+    forms = {word.lower() for p in verbs for form in ("third", "ing") for word in WORD.findall(w.conjugate(p, form))}
+    return frozenset((known if known is not None else training_words()) | forms)
+
+
+def is_known(word: str, known: frozenset[str]) -> bool:
+    """Whether lower-case ``word`` is in ``known`` or is the plural of a word in it."""
+    if word in known:
+        return True
+    return word.endswith("s") and (word[:-1] in known or word[:-2] in known
+                                   or (word.endswith("ies") and word[:-3] + "y" in known))
 
 
 class TextGloss(Protocol):

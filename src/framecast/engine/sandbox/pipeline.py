@@ -20,6 +20,7 @@ from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.colour_names import colour_gloss
+from framecast.engine.sandbox.effect_phrases import build_effect_gloss
 from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import SceneGenerator, load_generator
@@ -59,8 +60,9 @@ class SandboxPipeline:
         """``glosses``: follow a word no caption used with what it means in the world, colour names
         by the colour survey (:mod:`~framecast.engine.sandbox.colour_names`), nouns and verbs by
         WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`),
-        and a place phrase by the training phrase nearest its sentence embedding
-        (:mod:`~framecast.engine.sandbox.place_phrases`); off, the generator reads them alone."""
+        and an effect or place phrase by the training phrase nearest its sentence embedding
+        (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`);
+        off, the generator reads them alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds.
@@ -70,9 +72,10 @@ class SandboxPipeline:
         self._guidance = guidance
         self._glosses: tuple[tuple[str, TextGloss], ...] = ()
         if glosses:
-            places = build_place_gloss(self._encoder.sentence_embeddings)
+            embed = self._encoder.sentence_embeddings
             self._glosses = (("the colour name", colour_gloss()), ("the noun", kind_gloss()),
-                             ("the verb", motion_gloss()), ("the place", places))
+                             ("the verb", motion_gloss()), ("the effect phrase", build_effect_gloss(embed)),
+                             ("the place", build_place_gloss(embed)))
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:

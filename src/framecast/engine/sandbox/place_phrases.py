@@ -28,10 +28,10 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, training_words
+from framecast.engine.sandbox.gloss import WORD, caption_words, is_known
 from framecast.engine.sandbox.scene import Setting
 
-__all__ = ["MIN_SIMILARITY", "PlaceGloss", "build_place_gloss", "training_phrases"]
+__all__ = ["MIN_SIMILARITY", "PlaceGloss", "build_place_gloss", "place_prepositions", "training_phrases"]
 
 # Cosine similarity (sentence embeddings) a place phrase must reach to its nearest training phrase.
 MIN_SIMILARITY = 0.45
@@ -68,7 +68,8 @@ def training_phrases() -> list[tuple[str, str, object]]:
     return out
 
 
-def _prepositions() -> frozenset[str]:
+def place_prepositions() -> frozenset[str]:
+    """The prepositions the training captions' place phrases start with ("in", "across")."""
     return frozenset(p[0].lower() for trained, _ in w.SETTING.values() for p in trained if p[1])
 
 
@@ -115,13 +116,6 @@ class PlaceGloss:
                 found.append((span, setting))
         return found
 
-    def _is_known(self, word: str) -> bool:
-        """A training word (the captions' forms of the training verbs among them) or its plural."""
-        if word in self.known:
-            return True
-        return word.endswith("s") and (word[:-1] in self.known or word[:-2] in self.known
-                                       or (word.endswith("ies") and word[:-3] + "y" in self.known))
-
     def _candidates(self, prompt: str) -> list[tuple[int, int]]:
         """Place phrases with a word no training caption used: (start, end) in ``prompt``."""
         words = list(WORD.finditer(prompt))
@@ -140,7 +134,7 @@ class PlaceGloss:
                     break
                 taken.append(words[j])
                 j += 1
-            if taken and any(not self._is_known(t.group(0).lower()) for t in taken):
+            if taken and any(not is_known(t.group(0).lower(), self.known) for t in taken):
                 spans.append((m.start(), taken[-1].end()))
         return spans
 
@@ -150,7 +144,4 @@ def build_place_gloss(embed: Embed, known: set[str] | None = None) -> PlaceGloss
     table = training_phrases()
     vectors = embed([p for p, _, _ in table])
     meanings = tuple(v if field == "setting" and isinstance(v, Setting) else None for _, field, v in table)
-    verbs = [p for p, field, _ in table if field in ("motion", "gait", "effect")]
-    forms = {word.lower() for p in verbs for form in ("third", "ing") for word in WORD.findall(w.conjugate(p, form))}
-    words = (known if known is not None else training_words()) | forms
-    return PlaceGloss(embed, vectors, meanings, frozenset(words), _prepositions())
+    return PlaceGloss(embed, vectors, meanings, caption_words(known), place_prepositions())
