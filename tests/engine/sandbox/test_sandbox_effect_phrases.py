@@ -135,7 +135,7 @@ def test_phrases_that_name_no_effect_are_not_read(prompt: str) -> None:
 
 
 def test_no_training_caption_is_changed() -> None:
-    assert_training_captions_unchanged(_shipped())
+    assert_training_captions_unchanged(_shipped(), count=1000)  # 12 ms a caption
 
 
 def test_the_pipeline_reads_a_ball_pressed_flat_as_crushed_and_says_so() -> None:
