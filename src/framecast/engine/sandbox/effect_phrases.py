@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -204,14 +205,21 @@ class EffectPhraseGloss:
         return out
 
 
+@cache
+def _verb_bases(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """WordNet's one-word verbs, and those of them that are neither adjectives nor mostly nouns: read
+    from the table once per process, not once per pipeline."""
+    wordnet = load_verbs(path)
+    verbs = frozenset(v for v in wordnet.senses if v.isalpha())
+    return verbs, frozenset(v for v in verbs if v not in wordnet.adjectives and v not in wordnet.mostly_nouns)
+
+
 def build_effect_gloss(embed: Embed, known: set[str] | None = None, verbs_path: Path = VERBS_PATH
                        ) -> EffectPhraseGloss:
     """The gloss, its training phrases embedded by ``embed`` once per verb form."""
     table = verb_phrases()
     phrases = {form: embed([f"{SUBJECT} {w.conjugate(p, form)}" for p, _ in table]) for form in FORMS}
-    wordnet = load_verbs(verbs_path)
-    verbs = frozenset(v for v in wordnet.senses if v.isalpha())
-    plain = frozenset(v for v in verbs if v not in wordnet.adjectives and v not in wordnet.mostly_nouns)
+    verbs, plain = _verb_bases(verbs_path)
     spoken = {WORD.findall(w.conjugate(p, form))[0].lower() for p, _ in table for form in FORMS}
     effect_words = {word.lower() for p, effect in table if effect is not None for word in WORD.findall(p)}
     stops = spoken | ((place_prepositions() | {"toward", "towards"}) - effect_words)
