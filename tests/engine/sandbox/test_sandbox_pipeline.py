@@ -163,25 +163,28 @@ def _exactly(word: str, n: int) -> int:
     return sum(len(p.sample_scene(f"{word} {noun}", "", seed).subjects) == n for noun in COUNTED for seed in range(10))
 
 
-@pytest.mark.parametrize(("word", "n"), [("two", 2), ("four", 4)])
-def test_a_number_word_gives_that_many_subjects_in_most_samples(word: str, n: int) -> None:
+@pytest.mark.parametrize(("word", "n", "least"), [("two", 2, 72), ("three", 3, 72), ("four", 4, 68),
+                                                  ("a trio of", 3, 58)])
+def test_a_number_word_gives_that_many_subjects(word: str, n: int, least: int) -> None:
     exact = _exactly(word, n)
-    # 80 samples (eight nouns, ten seeds). Measured: "two" 80, "four" 77 (76 and 68 drawing the stop at
-    # its own probability). One prompt alone moves more between trainings.
-    assert exact >= 64, exact
+    # 80 samples (eight nouns, ten seeds). Measured with the exact-number stop: "two" 80, "three" 80,
+    # "four" 75, "a trio of" 65; with the stop sharpened as for open counts 80, 47, 77 and 41. One
+    # prompt alone moves more between trainings.
+    assert exact >= least, exact
 
 
-def test_the_sharpened_stop_makes_three_mean_three_more_often() -> None:
-    # Measured: 47 of 80 (27 drawing the stop at its own probability); "three red balls" 8 of 10 seeds.
-    assert _exactly("three", 3) >= 40
+def test_an_exact_number_closes_the_count_and_an_open_one_still_varies() -> None:
     p = shipped_pipeline()
-    assert sum(len(p.sample_scene("three red balls", "", seed).subjects) == 3 for seed in range(10)) >= 7
-
-
-@pytest.mark.xfail(strict=True, reason="known shortfall (model card): the generator reads 'three' softly, so it "
-                                       "gives three subjects in only about 47 of 80 samples")
-def test_three_gives_three_subjects_in_most_samples() -> None:
-    assert _exactly("three", 3) >= 64
+    # Measured: 20 of 20 seeds; 15 with the stop sharpened as for open counts.
+    assert sum(len(p.sample_scene("three red balls", "", seed).subjects) == 3 for seed in range(20)) >= 19
+    # "some dogs" is two to four: 2, 3 or 4 dogs 10, 17 and 3 times over 30 seeds. The exact-number
+    # temperature for every prompt would make it 1, 27 and 2.
+    counts = Counter(len(p.sample_scene("some dogs", "", seed).subjects) for seed in range(30))
+    assert set(counts) <= {2, 3, 4} and 30 - counts[3] >= 6, counts
+    # The sharper stop follows the generator's reading, it adds no subjects: a number that counts
+    # something else still leaves one.
+    for prompt in ("a red ball spins three times", "two seconds later a bird flies away"):
+        assert all(len(p.sample_scene(prompt, "", seed).subjects) == 1 for seed in range(10)), prompt
 
 
 def test_an_effect_the_prompt_names_is_drawn_even_where_the_decoder_looked_away() -> None:

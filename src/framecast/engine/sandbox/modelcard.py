@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from framecast.engine.sandbox.model import MIN_P, STOP_TEMPERATURE
+from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, MIN_P, STOP_TEMPERATURE
 
 __all__ = ["write_model_card"]
 
@@ -67,7 +67,15 @@ it reads number words softly: "three red balls" leaves a 27 % chance of stopping
 a fourth, so "three" gave three subjects in 27 of 80 samples; sharpened, 47 (and "two" 80, "four" 77,
 from 76 and 68). Open counts still vary, a little less ("some dogs" over 30 seeds: two, three or four
 subjects 10, 17 and 3 times, was 12, 12 and 6), and a prompt that names no subject draws none a little
-less often (4 to 6 of 30 seeds, was 9).
+less often (4 to 6 of 30 seeds, was 9). Where the prompt gives an exact number in the captions' words
+("two", "a pair of", "a trio of", "3", "four"; `number_words.py`), the count is not open, and the stop
+is sharpened further, to {exact_stop_temperature:g}: "three" + eight nouns then gives three in 80 of 80
+samples, "three red balls" 20 of 20, "3" 76 (was 43), "a trio of" 65 (41), "two" 80 and "four" 75 (77).
+It follows the generator's likeliest reading and adds nothing of its own, so "a red ball spins three
+times" is still one ball; where that reading is one short, the shortfall becomes the rule: "a quartet
+of" gives four in 48 of 80, was 56. A lower temperature for every prompt would take the variety out of
+open counts ("some dogs" at 0.3: 1, 27 and 2 times). Held-out number words ("twin", "a threesome of")
+are left to the generator.
 
 **Named effects.** An effect the prompt names is drawn. In long prompts and unfamiliar sentence frames
 the decoder can look away from the effect's words: in "We see a large crimson crate on the left
@@ -242,10 +250,10 @@ _LIMITS = """## Limits
   19 at 0.02) and moved the held-out rows by about a point either way, but the generator also
   learned to drop a noun after a verb: "a dog chasing a ball" came out right in 15 and 11 of 20
   seeds instead of 20, "four" + a noun in 71 and 69 of 80 instead of 77. Not shipped.
-- Number words: "two" and "four" give that many subjects in 80 and 77 of 80 samples (eight nouns,
-  ten seeds), "three" in only 47 of 80 ("three red balls": 15 of 20), even with the sharpened stop
-  above. The generator decides subject by subject whether to stop and reads "three" softly, between
-  two and four.
+- Number words: the exact ones of the captions give that many subjects in simple prompts (above),
+  but in long prompts an exact number can still come out one off: "2 boys wearing an obsidian jumpsuit
+  become smaller" drew three. Held-out number words are read softly: "twin" gave two subjects in 1 of
+  6 held-out prompts, "a threesome of" three in 3 of 5 (three draws of 300 prompts).
 - Effects named with held-out verbs are missed about one time in eight (the sampled scenes: 88 % of
   43 right, 81 % before the effect-phrase gloss), mostly read as a neighbouring effect where no gloss
   reads the phrase ("blows up like a balloon" as Explode, "defies gravity" as Deflate), which the
@@ -307,6 +315,7 @@ def write_model_card(weights_dir: Path, guidance: float = 3.0) -> Path:
         size_mb=weights.stat().st_size / 1e6 if weights.is_file() else 0,
         captions=training.get("captions", 0), synonyms=synonyms, guidance=guidance, seed=config.get("seed", 0),
         min_p=f"{MIN_P * 100:g} %", stop_temperature=STOP_TEMPERATURE,
+        exact_stop_temperature=EXACT_STOP_TEMPERATURE,
         minutes=config.get("minutes", 30), threads=config.get("threads", 2), steps=training.get("steps", 0),
         batch=config.get("batch_size", 256), train_minutes=training.get("seconds", 0) / 60,
         final_loss=training.get("final_loss", float("nan")),

@@ -23,8 +23,9 @@ from framecast.engine.sandbox.colour_names import colour_gloss
 from framecast.engine.sandbox.effect_phrases import build_effect_gloss
 from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
-from framecast.engine.sandbox.model import SceneGenerator, load_generator
+from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, STOP_TEMPERATURE, SceneGenerator, load_generator
 from framecast.engine.sandbox.motion_names import motion_gloss
+from framecast.engine.sandbox.number_words import exact_counts
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
@@ -94,7 +95,10 @@ class SandboxPipeline:
             if negative_prompt.strip():
                 glossed, read_negative = self._glossed(negative_prompt)
                 negative, read = self._encoder.encode_one(glossed), read + read_negative
-            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects)
+            # An exact number leaves the count closed: the stop is sampled almost by its likeliest outcome.
+            stop = EXACT_STOP_TEMPERATURE if exact_counts(prompt or "") else STOP_TEMPERATURE
+            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects,
+                                            stop_temperature=stop)
         return tk.decode(tokens), read
 
     def _glossed(self, text: str) -> tuple[str, list[tuple[str, str, Enum]]]:
