@@ -20,7 +20,15 @@ from framecast.engine.spec import output_size
 from framecast.engine.types import Clip, GenerationSpec
 from framecast.errors import Cancelled, ConfigurationError
 
-from .sandbox_support import COMPANIONS, COUNTED, LISTED_COLOURS, LISTED_KINDS, render, shipped_pipeline
+from .sandbox_support import (
+    COMPANIONS,
+    COUNTED,
+    LISTED_COLOURS,
+    LISTED_KINDS,
+    generation_log,
+    render,
+    shipped_pipeline,
+)
 
 
 def _spec(prompt: str, seed: int = 0, negative: str = "", width: int = 320, height: int = 180,
@@ -185,6 +193,9 @@ def test_an_exact_number_closes_the_count_and_an_open_one_still_varies() -> None
     # something else still leaves one.
     for prompt in ("a red ball spins three times", "two seconds later a bird flies away"):
         assert all(len(p.sample_scene(prompt, "", seed).subjects) == 1 for seed in range(10)), prompt
+    lines = generation_log(p, "two cats, a trio of dogs")
+    assert any(line.startswith("read the exact numbers 2, 3:") for line in lines), lines
+    assert not any("exact number" in line for line in generation_log(p, "some dogs"))
 
 
 def test_an_effect_the_prompt_names_is_drawn_even_where_the_decoder_looked_away() -> None:

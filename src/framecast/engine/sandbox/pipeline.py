@@ -115,6 +115,10 @@ class SandboxPipeline:
         control.step(1, total, "sampling_scene")
         for what, word, meaning in read:
             control.log(f"read {what} {word!r}, which no training caption used, as {meaning.value}")
+        numbers = exact_counts(spec.prompt)
+        if numbers:
+            control.log(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
+                        "how many subjects follow is drawn by its likeliest reading")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
             return self._image_task(spec, scene, control)
