@@ -12,7 +12,9 @@ Kept, for each part of speech: the synsets in one of the lexicographer files its
 file; every common word (a lower-case entry; WordNet's capitalised ones are proper names) with a
 sense among them ("person" itself is filed under "Tops"), with all its senses in order, those
 outside the kept synsets as their file only; flags on words that are also adjectives, and on verbs
-that have more senses as nouns ("flower", "backpack").
+that have more senses as nouns ("flower", "backpack"). The verb table keeps every common verb, also
+those with no sense among the kept synsets ("flake", "jab"): the effect-phrase gloss builds a phrase
+on any verb, while the motion gloss reads only the kept senses, as before.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ def _index(path: Path) -> dict[str, list[int]]:
     return found
 
 
-def build(folder: Path, pos: str, considered: frozenset[str]) -> str:
-    """The table of ``pos`` ("noun" or "verb") for a gloss whose voting senses are in ``considered``."""
+def build(folder: Path, pos: str, considered: frozenset[str], every_word: bool = False) -> str:
+    """The table of ``pos`` ("noun" or "verb") for a gloss whose voting senses are in ``considered``;
+    ``every_word``: all common words, not only those with a sense among the kept synsets."""
     lexnames = {int(n): name for n, name in
                 (line.split()[:2] for line in (folder / "lexnames").read_text().splitlines() if line.strip())}
     synsets = _synsets(folder, pos, lexnames)
@@ -78,7 +81,8 @@ def build(folder: Path, pos: str, considered: frozenset[str]) -> str:
         if offset not in kept:
             kept.add(offset)
             frontier.extend(synsets[offset][2])
-    words = {lemma: offsets for lemma, offsets in common.items() if kept.intersection(offsets)}
+    words = {lemma: offsets for lemma, offsets in common.items()
+             if offsets and (every_word or kept.intersection(offsets))}
     licence = "\n".join(f"# {line}".rstrip() for line in (folder / "LICENSE.txt").read_text().splitlines())
     lines = [HEADER.format(pos=pos) + licence]
     lines += [f"s\t{o}\t{synsets[o][0]}\t{' '.join(map(str, synsets[o][2]))}" for o in sorted(kept)]
@@ -95,7 +99,7 @@ def main() -> None:
                                                    "lexnames, LICENSE.txt)")
     args = parser.parse_args()
     for pos, considered, out in (("noun", THINGS, NOUNS_PATH), ("verb", MOVES, VERBS_PATH)):
-        text = build(args.wordnet, pos, considered)
+        text = build(args.wordnet, pos, considered, every_word=pos == "verb")
         with gzip.GzipFile(out, "wb", mtime=0) as f:  # the same bytes for the same WordNet
             f.write(text.encode("utf-8"))
         print(f"wrote {out} ({out.stat().st_size // 1024} KB, {text.count(chr(10))} lines)")

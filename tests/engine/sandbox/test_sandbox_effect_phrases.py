@@ -119,6 +119,11 @@ def _shipped() -> EffectPhraseGloss:
     ("a blue box oozes into a puddle", "oozes into a puddle", Effect.MELT),
     ("a cat sprouts googly eyes", "sprouts googly eyes", Effect.EYE_POP),
     ("a box splinters into pieces", "splinters into pieces", Effect.CRUMBLE),
+    # Verbs WordNet files under no motion or change ("stab", "nudge": contact; "ogle": perception).
+    ("a ball gets stabbed with a finger", "gets stabbed with a finger", Effect.POKE),
+    ("a red ball gets nudged by a finger", "gets nudged by a finger", Effect.POKE),
+    ("a bird ogles with huge eyes", "ogles with huge eyes", Effect.EYE_POP),
+    ("a ring shrugs off its skin", "shrugs off its skin", Effect.PEEL),
 ])
 def test_the_shipped_reading_of_effect_phrases(prompt: str, phrase: str, effect: Effect) -> None:
     gloss = _shipped()
@@ -129,7 +134,8 @@ def test_the_shipped_reading_of_effect_phrases(prompt: str, phrase: str, effect:
 @pytest.mark.parametrize("prompt", ["a dog jumping over a fence", "a woman dancing in the rain",
                                     "a cat napping on a sofa", "a ball soars upward", "a ball proceeds to the left",
                                     "a man saunters away", "a star twinkling in the night sky",
-                                    "a candle flickering at dusk"])
+                                    "a candle flickering at dusk", "a woman reads a book", "a man eats an apple",
+                                    "a boy kicks a ball", "a dog barks loudly", "a girl sings a song"])
 def test_phrases_that_name_no_effect_are_not_read(prompt: str) -> None:
     assert _shipped()(prompt) == prompt
 

@@ -53,10 +53,13 @@ def wordnet_folder(folder: Path) -> Path:
         "00000011 38 v 01 travel 0 000 00 | change location\n"
         "00000012 38 v 02 fall 0 drop 0 001 @ 00000011 v 0000 01 + 01 00 | descend in free fall\n"
         "00000013 38 v 01 plummet 0 001 @ 00000012 v 0000 01 + 01 00 | drop sharply\n"
-        "00000014 30 v 02 decrease 0 fall 0 000 01 + 01 00 | decrease in size\n")
+        "00000014 30 v 02 decrease 0 fall 0 000 01 + 01 00 | decrease in size\n"
+        "00000015 35 v 01 jab 0 000 01 + 01 00 | poke or thrust abruptly\n")
     (folder / "index.verb").write_text("fall v 2 1 @ 2 0 00000012 00000014\nplummet v 1 1 @ 1 0 00000013\n"
-                                       "travel v 1 0 1 0 00000011\ndecrease v 1 0 1 0 00000014\n")
-    (folder / "lexnames").write_text((folder / "lexnames").read_text() + "30\tverb.change\t2\n38\tverb.motion\t2\n")
+                                       "travel v 1 0 1 0 00000011\ndecrease v 1 0 1 0 00000014\n"
+                                       "jab v 1 0 1 0 00000015\n")
+    (folder / "lexnames").write_text((folder / "lexnames").read_text()
+                                     + "30\tverb.change\t2\n35\tverb.contact\t2\n38\tverb.motion\t2\n")
     return folder
 
 
@@ -88,6 +91,14 @@ def test_the_builder_writes_verbs_by_the_same_rules(tmp_path: Path) -> None:
     table = load_verbs(path)
     assert table.lexnames == {11: "motion", 12: "motion", 13: "motion", 14: "change"}
     assert table.mostly_nouns == {"travel"}
+    assert ("w", "jab") not in rows and ("s", "15") not in rows  # no sense the motion gloss considers
+    # The shipped verb table keeps every verb, for the effect-phrase gloss ("getting jabbed"); a sense
+    # outside the considered files is its file only, so the motion gloss still reads nothing from it.
+    every = builder().build(wordnet_folder(tmp_path / "all"), "verb", MOVES, every_word=True)
+    rows_every = {tuple(line.split("\t")[:2]): line.split("\t")[2:] for line in every.splitlines()
+                  if not line.startswith("#")}
+    assert rows_every[("w", "jab")] == ["contact"] and ("s", "15") not in rows_every
+    assert {k: v for k, v in rows_every.items() if k != ("w", "jab")} == rows
 
 
 @pytest.mark.parametrize(("senses", "read"), [

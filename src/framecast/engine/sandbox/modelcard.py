@@ -154,11 +154,16 @@ phrase ("is ripped tears apart to shreds"; `effect_phrases.py`). The generator's
 verb piece by piece, so unread, "defies" is Deflate (the piece "def") and "pressed flat" Deflate too.
 A phrase is the verb (one of WordNet's, with the auxiliary before it) and one to three more words,
 up to punctuation, a new clause, a place, speed or timing preposition or a training verb. Of the
-held-out effect phrases it reads nine, always as their own effect: morph into a frosted cake, get
-pressed flat, scatter into fine particles, shatter explosively, stare with popping eyes, receive a
-poke and be compressed like jelly in every form, "is ripped to shreds" and "defying gravity" only in
-those. "Liquefy" has no words after it, "flake" is not among the stored verbs, "have its top knocked
-clean off" is not read, and the other four are built on training verbs ("blow up like a balloon").
+held-out effect phrases it reads ten, always as their own effect: morph into a frosted cake, get
+pressed flat, scatter into fine particles, shatter explosively, stare with popping eyes, flake off,
+receive a poke and be compressed like jelly in every form, "is ripped to shreds" and "defying
+gravity" only in those. "Liquefy" has no words after it, "have its top knocked clean off" is not
+read, and the other four are built on training verbs ("blow up like a balloon"). The stored verb
+table holds every WordNet verb for this, also those it files under no motion or change ("flake",
+"jab", "stare"), which the motion gloss never reads: with them, the generator alone on the draws of
+300 below (seeds 2024, 3024, 4024) gets effects 93.9 / 97.4 / 91.5 % right, against 93.9 / 93.2 /
+89.8 % with the motion and change verbs only, every other row within a prompt; all its new readings
+on 1,500 held-out prompts were "flake off" as Peel and "stare with popping eyes" as Eye-pop.
 
 **Held out.** Synonyms (e.g. "reddish", "ruby", "canine", "housecat"), sentence frames ("Footage of
 …", "We see …") and combinations (a purple dog, a fish in the desert, a spinning cat, …) that no
@@ -229,8 +234,8 @@ _LIMITS = """## Limits
   WordNet says, including its odd corners: a noun that names an animal is read as the animal, so
   "boxer" is the dog and "diver" and "weaver" are birds; "fries" are people (small fry); "trickles"
   runs (WordNet's running water). A noun or verb WordNet files under no world kind or motion
-  ("horse", "wolf", "sports car", "swerve") is left to the encoder, and so are half the held-out
-  phrases for effects ("liquefy", "flake off", "defy gravity"), which no gloss reads. The place gloss reads
+  ("horse", "wolf", "sports car", "swerve") is left to the encoder, and so are some held-out
+  phrases for effects ("liquefy", "defy gravity"), which no gloss reads. The place gloss reads
   what the nearest training phrase says, also where the world has no such place: a kitchen or a
   ballroom is the studio, an aquarium the ocean, outer space the night sky, a parking lot the field.
 - At most four subjects; "a crowd" is four. Two subjects in a list, side by side or in a relation
