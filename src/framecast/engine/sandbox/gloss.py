@@ -17,7 +17,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_words"]
+__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases", "training_words"]
 
 T = TypeVar("T")
 
@@ -26,13 +26,13 @@ _NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
 
 
-def training_words() -> set[str]:
-    """Every word of every phrase a training caption can use (held-out phrases are not)."""
+def training_phrases() -> set[str]:
+    """Every phrase a training caption can use (held-out phrases are not), as written."""
     found: set[str] = set()
 
     def add(item: object) -> None:
         if isinstance(item, str):
-            found.update(m.group(0).lower() for m in WORD.finditer(item))
+            found.add(item)
         elif isinstance(item, w.Synonyms):
             add(item.train)
         elif isinstance(item, dict):
@@ -49,8 +49,15 @@ def training_words() -> set[str]:
         elif name.isupper() and name != "NOUN_PLURALS":
             add(getattr(w, name))
     add([w.RELATION, w.LEADING])
+    return found
+
+
+def training_words() -> set[str]:
+    """Every word of every phrase a training caption can use (held-out phrases are not)."""
+    found = {m.group(0).lower() for phrase in training_phrases() for m in WORD.finditer(phrase)}
     # Irregular plurals, of the nouns training captions use ("gentlemen" is only ever held out).
-    add([plural for noun, plural in w.NOUN_PLURALS.items() if set(noun.split()) <= found])
+    found.update(m.group(0).lower() for noun, plural in w.NOUN_PLURALS.items() if set(noun.split()) <= found
+                 for m in WORD.finditer(plural))
     return found
 
 

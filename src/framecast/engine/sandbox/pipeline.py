@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
-from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from framecast.engine.sandbox.number_words import exact_counts
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
+from framecast.engine.sandbox.similes import Similes, similes
 from framecast.engine.sandbox.text import TextEncoder
 from framecast.engine.types import Clip, GenerationSpec
 
@@ -62,8 +62,9 @@ class SandboxPipeline:
         by the colour survey (:mod:`~framecast.engine.sandbox.colour_names`), nouns and verbs by
         WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`),
         and an effect or place phrase by the training phrase nearest its sentence embedding
-        (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`);
-        off, the generator reads them alone."""
+        (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`),
+        and leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`);
+        off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds.
@@ -72,6 +73,7 @@ class SandboxPipeline:
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
         self._glosses: tuple[tuple[str, TextGloss], ...] = ()
+        self._similes: Similes | None = similes() if glosses else None
         if glosses:
             embed = self._encoder.sentence_embeddings
             self._glosses = (("the colour name", colour_gloss()), ("the noun", kind_gloss()),
@@ -83,8 +85,8 @@ class SandboxPipeline:
         """The scene the generator draws for a prompt; the same seed always draws the same scene."""
         return self._sample(prompt, negative_prompt, seed)[0]
 
-    def _sample(self, prompt: str, negative_prompt: str, seed: int) -> tuple[Scene, list[tuple[str, str, Enum]]]:
-        """The scene, and what the glosses read in the prompts: (what, word, meaning) for the log."""
+    def _sample(self, prompt: str, negative_prompt: str, seed: int) -> tuple[Scene, list[str]]:
+        """The scene, and what the glosses read in the prompts, as lines for the log."""
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
         with self._lock:
@@ -101,11 +103,16 @@ class SandboxPipeline:
                                             stop_temperature=stop)
         return tk.decode(tokens), read
 
-    def _glossed(self, text: str) -> tuple[str, list[tuple[str, str, Enum]]]:
-        read: list[tuple[str, str, Enum]] = []
+    def _glossed(self, text: str) -> tuple[str, list[str]]:
+        read: list[str] = []
+        if self._similes is not None:
+            text, left_out = self._similes.read(text)
+            read += [f"left out the likeness {said!r}: it says how a subject moves or looks, not that it is there"
+                     for said in left_out]
         for what, gloss in self._glosses:
             text, found = gloss.read(text)
-            read += [(what, word, meaning) for word, meaning in found]
+            read += [f"read {what} {word!r}, which no training caption used, as {meaning.value}"
+                     for word, meaning in found]
         return text, read
 
     def generate(self, spec: GenerationSpec, control: RunControl) -> Clip:
@@ -113,8 +120,8 @@ class SandboxPipeline:
         control.step(0, total, "encoding_text")
         scene, read = self._sample(spec.prompt, spec.negative_prompt, spec.seed)
         control.step(1, total, "sampling_scene")
-        for what, word, meaning in read:
-            control.log(f"read {what} {word!r}, which no training caption used, as {meaning.value}")
+        for line in read:
+            control.log(line)
         numbers = exact_counts(spec.prompt)
         if numbers:
             control.log(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from framecast.engine.sandbox.pipeline import SandboxPipeline
+from framecast.engine.sandbox.scene import Kind
+from framecast.engine.sandbox.similes import similes
+
+from .sandbox_support import assert_training_captions_unchanged, generation_log, shipped_pipeline
+
+
+@pytest.mark.parametrize(("prompt", "read", "left_out"), [
+    ("a man bounces like a ball in the park", "a man bounces in the park", ["like a ball"]),
+    ("a man deflates like a tyre", "a man deflates", ["like a tyre"]),
+    ("a dog like a wolf runs left", "a dog runs left", ["like a wolf"]),  # ends before a training verb
+    ("a ball spins like a spinning top, then melts", "a ball spins, then melts", ["like a spinning top"]),
+    ("A cat LIKE THE tiger and a dog", "A cat and a dog", ["LIKE THE tiger"]),
+    # Likenesses of the training phrases: learned as part of an effect, drawn as nothing.
+    ("a red ball inflates like a balloon", "a red ball inflates like a balloon", []),
+    ("a box peels like a sticker", "a box peels like a sticker", []),
+    ("a ring is squeezed like a stress ball at night", "a ring is squeezed like a stress ball at night", []),
+    # "like" the verb, and a likeness whose end is not clear within three words: left alone.
+    ("I'd like a video of a red ball", "I'd like a video of a red ball", []),
+    ("we like a calm ocean", "we like a calm ocean", []),
+    ("a dog that looks like a big fluffy white cloud", "a dog that looks like a big fluffy white cloud", []),
+    ("a cat that is like a", "a cat that is like a", []),
+])
+def test_a_likeness_is_left_out_unless_training_phrases_use_it(prompt: str, read: str, left_out: list[str]) -> None:
+    assert similes().read(prompt) == (read, left_out)
+
+
+def test_no_training_caption_is_changed() -> None:
+    assert_training_captions_unchanged(lambda text: similes().read(text)[0], count=3000)
+
+
+def test_the_pipeline_draws_no_thing_a_subject_is_likened_to_and_says_so() -> None:
+    prompt = "a man in blue bounces like a ball"
+    plain = SandboxPipeline(glosses=False)
+    # Read with the likeness, the generator draws a ball beside the man on 20 of 20 seeds.
+    assert all(Kind.BALL in {s.kind for s in plain.sample_scene(prompt, "", seed).subjects} for seed in range(5))
+    p = shipped_pipeline()
+    for seed in range(10):
+        assert [s.kind for s in p.sample_scene(prompt, "", seed).subjects] == [Kind.PERSON], seed
+    assert any(line.startswith("left out the likeness 'like a ball'") for line in generation_log(p, prompt))
