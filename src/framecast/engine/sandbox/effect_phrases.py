@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, caption_words, is_known
+from framecast.engine.sandbox.gloss import WORD, caption_words, is_known, training_verb_heads
 from framecast.engine.sandbox.motion_names import VERBS_PATH, load_verbs
 from framecast.engine.sandbox.place_phrases import Embed, place_prepositions
 from framecast.engine.sandbox.scene import Effect
@@ -222,8 +222,7 @@ def build_effect_gloss(embed: Embed, known: set[str] | None = None, verbs_path: 
     table = verb_phrases()
     phrases = {form: embed([f"{SUBJECT} {w.conjugate(p, form)}" for p, _ in table]) for form in FORMS}
     verbs, plain = _verb_bases(verbs_path)
-    spoken = {WORD.findall(w.conjugate(p, form))[0].lower() for p, _ in table for form in FORMS}
     effect_words = {word.lower() for p, effect in table if effect is not None for word in WORD.findall(p)}
-    stops = spoken | ((place_prepositions() | {"toward", "towards"}) - effect_words)
+    stops = training_verb_heads() | ((place_prepositions() | {"toward", "towards"}) - effect_words)
     return EffectPhraseGloss(embed, phrases, tuple(e for _, e in table), caption_words(known), verbs, plain,
                              frozenset(stops))

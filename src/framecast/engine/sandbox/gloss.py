@@ -17,7 +17,8 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases", "training_words"]
+__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases",
+           "training_verb_heads", "training_words"]
 
 T = TypeVar("T")
 
@@ -67,6 +68,14 @@ def caption_words(known: set[str] | None = None) -> frozenset[str]:
     verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
     forms = {word.lower() for p in verbs for form in ("third", "ing") for word in WORD.findall(w.conjugate(p, form))}
     return frozenset((known if known is not None else training_words()) | forms)
+
+
+def training_verb_heads() -> frozenset[str]:
+    """The first word of every motion, gait and effect training phrase in its base, third-person and
+    -ing forms ("fall", "gets", "puffing"): where a phrase the glosses read stops, since a training
+    verb speaks for itself."""
+    verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
+    return frozenset(WORD.findall(w.conjugate(p, form))[0].lower() for p in verbs for form in ("base", "third", "ing"))
 
 
 def is_known(word: str, known: frozenset[str]) -> bool:

@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, training_phrases
+from framecast.engine.sandbox.gloss import WORD, training_phrases, training_verb_heads
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
 __all__ = ["MAX_WORDS", "Similes", "similes"]
@@ -93,8 +92,5 @@ def similes() -> Similes:
     """The likenesses reader for the shipped vocabulary."""
     kept = frozenset(" ".join(m.group(0).lower().split()) for phrase in training_phrases()
                      for m in re.finditer(r"\blike\s+(?:an?|the)\s+[\w' -]+", phrase))
-    verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
-    # Only a verb's first word: "sag flat", "puff up" name no thing, but "stress ball" in "be squeezed
-    # like a stress ball" is the likeness itself.
-    spoken = {WORD.findall(w.conjugate(p, form))[0].lower() for p in verbs for form in ("base", "third", "ing")}
-    return Similes(kept, frozenset(CLAUSE_WORDS | place_prepositions() | set(ARTICLES)), frozenset(spoken))
+    # Only a verb's first word: "stress ball" in "be squeezed like a stress ball" is the likeness itself.
+    return Similes(kept, frozenset(CLAUSE_WORDS | place_prepositions() | set(ARTICLES)), training_verb_heads())
