@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Colour, Kind, Scene
 from framecast.engine.sandbox.wordnet import WordNetTable
 from framecast.engine.types import GenerationSpec
+
+G = TypeVar("G")
 
 # Colours and kinds drawn for subjects named in a list ("a red ball and a blue dog").
 LISTED_COLOURS = (Colour.RED, Colour.BLUE, Colour.GREEN, Colour.YELLOW, Colour.PURPLE, Colour.ORANGE, Colour.PINK,
@@ -41,6 +44,11 @@ COUNTED = ("dogs", "yellow stars", "red balls", "cats", "blue boxes", "birds", "
 @lru_cache(maxsize=1)
 def shipped_pipeline() -> SandboxPipeline:
     return SandboxPipeline()
+
+
+def shipped_gloss(kind: type[G]) -> G:
+    """The shipped pipeline's own gloss of class ``kind``, as it reads prompts (built with the pipeline)."""
+    return next(gloss for _, gloss in shipped_pipeline()._glosses if isinstance(gloss, kind))
 
 
 def render(scene: Scene, width: int = 480, height: int = 270, fps: int = 8, frames: int = 24,

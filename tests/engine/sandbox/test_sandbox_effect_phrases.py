@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -10,13 +9,12 @@ import pytest
 from framecast.engine.sandbox.effect_phrases import (
     MIN_SIMILARITY,
     EffectPhraseGloss,
-    build_effect_gloss,
     lemmas,
     verb_phrases,
 )
 from framecast.engine.sandbox.scene import Effect
 
-from .sandbox_support import assert_gloss_logged, assert_training_captions_unchanged, shipped_pipeline
+from .sandbox_support import assert_gloss_logged, assert_training_captions_unchanged, shipped_gloss, shipped_pipeline
 
 # A hand-made embedding of "it <phrase>": a phrase points along the axis of the first key word it holds.
 AXES = ("melt", "tear", "rise")
@@ -108,11 +106,6 @@ def test_the_phrases_compared_are_every_training_verb_phrase() -> None:
     assert ("get poked", Effect.POKE) in table and ("move to the left", None) in table and ("stroll", None) in table
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> EffectPhraseGloss:
-    return build_effect_gloss(shipped_pipeline()._encoder.sentence_embeddings)  # type: ignore[union-attr]
-
-
 # Phrases written for this test, none of them a held-out phrase of the evaluation.
 @pytest.mark.parametrize(("prompt", "phrase", "effect"), [
     ("a red ball evaporates into dust", "evaporates into dust", Effect.DISSOLVE),
@@ -126,7 +119,7 @@ def _shipped() -> EffectPhraseGloss:
     ("a ring shrugs off its skin", "shrugs off its skin", Effect.PEEL),
 ])
 def test_the_shipped_reading_of_effect_phrases(prompt: str, phrase: str, effect: Effect) -> None:
-    gloss = _shipped()
+    gloss = shipped_gloss(EffectPhraseGloss)
     assert gloss.glossed(prompt) == [(phrase, effect)]
     assert gloss(gloss(prompt)) == gloss(prompt)
 
@@ -137,11 +130,11 @@ def test_the_shipped_reading_of_effect_phrases(prompt: str, phrase: str, effect:
                                     "a candle flickering at dusk", "a woman reads a book", "a man eats an apple",
                                     "a boy kicks a ball", "a dog barks loudly", "a girl sings a song"])
 def test_phrases_that_name_no_effect_are_not_read(prompt: str) -> None:
-    assert _shipped()(prompt) == prompt
+    assert shipped_gloss(EffectPhraseGloss)(prompt) == prompt
 
 
 def test_no_training_caption_is_changed() -> None:
-    assert_training_captions_unchanged(_shipped(), count=1000)  # 12 ms a caption
+    assert_training_captions_unchanged(shipped_gloss(EffectPhraseGloss), count=1000)  # 12 ms a caption
 
 
 def test_the_pipeline_reads_a_ball_pressed_flat_as_crushed_and_says_so() -> None:

@@ -2,16 +2,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from framecast.engine.sandbox.place_phrases import MIN_SIMILARITY, PlaceGloss, build_place_gloss, training_phrases
+from framecast.engine.sandbox.place_phrases import MIN_SIMILARITY, PlaceGloss, training_phrases
 from framecast.engine.sandbox.scene import Setting
 
-from .sandbox_support import assert_gloss_logged, assert_training_captions_unchanged, shipped_pipeline
+from .sandbox_support import assert_gloss_logged, assert_training_captions_unchanged, shipped_gloss, shipped_pipeline
 
 # A hand-made embedding: a phrase points along the axis of the first key word it contains.
 AXES = ("stage", "grove", "fog", "meadow")
@@ -86,11 +85,6 @@ def test_training_phrases_cover_every_setting_and_the_other_fields() -> None:
     assert ("in a grove", "setting", Setting.FOREST) in table
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> PlaceGloss:
-    return build_place_gloss(shipped_pipeline()._encoder.sentence_embeddings)  # type: ignore[union-attr]
-
-
 @pytest.mark.parametrize(("prompt", "phrase", "setting"), [
     ("a red ball on a soundstage", "on a soundstage", Setting.STUDIO),
     ("a dog in a metropolis", "in a metropolis", Setting.CITY_STREET),
@@ -100,24 +94,24 @@ def _shipped() -> PlaceGloss:
     ("a ball bounces in outer space", "in outer space", Setting.NIGHT_SKY),
 ])
 def test_the_shipped_reading_of_place_phrases(prompt: str, phrase: str, setting: Setting) -> None:
-    assert _shipped().glossed(prompt) == [(phrase, setting)]
+    assert shipped_gloss(PlaceGloss).glossed(prompt) == [(phrase, setting)]
 
 
 @pytest.mark.parametrize("prompt", ["a woman in a lilac raincoat walks", "a cat at breakneck speed",
                                     "a dog on a beach", "a red ball in a meadow at dusk"])
 def test_phrases_that_name_no_new_place_are_not_read(prompt: str) -> None:
-    assert _shipped()(prompt) == prompt
+    assert shipped_gloss(PlaceGloss)(prompt) == prompt
 
 
 def test_the_forms_captions_give_training_verbs_are_known() -> None:
-    gloss = _shipped()
+    gloss = shipped_gloss(PlaceGloss)
     assert {"hurries", "leaping", "bouncing", "melts"} <= gloss.known
     prompt = "Someone enormous in a green sweater hurries right at a normal pace under an overcast sky"
     assert gloss(prompt) == prompt
 
 
 def test_no_training_caption_is_changed() -> None:
-    assert_training_captions_unchanged(_shipped(), count=4000)
+    assert_training_captions_unchanged(shipped_gloss(PlaceGloss), count=4000)
 
 
 def test_the_pipeline_reads_a_soundstage_as_a_studio_and_says_so() -> None:

@@ -62,11 +62,16 @@ def training_words() -> set[str]:
     return found
 
 
+def _training_verbs() -> list[str]:
+    """Every motion, gait and effect training phrase, in its base form ("fall", "get poked")."""
+    return [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
+
+
 def caption_words(known: set[str] | None = None) -> frozenset[str]:
     """``known`` (by default :func:`training_words`) with the forms captions give the training verbs
     ("hurries", "leaping", "melts"): every word a training caption can hold but a plural."""
-    verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
-    forms = {word.lower() for p in verbs for form in ("third", "ing") for word in WORD.findall(w.conjugate(p, form))}
+    forms = {word.lower() for p in _training_verbs() for form in ("third", "ing")
+             for word in WORD.findall(w.conjugate(p, form))}
     return frozenset((known if known is not None else training_words()) | forms)
 
 
@@ -74,8 +79,8 @@ def training_verb_heads() -> frozenset[str]:
     """The first word of every motion, gait and effect training phrase in its base, third-person and
     -ing forms ("fall", "gets", "puffing"): where a phrase the glosses read stops, since a training
     verb speaks for itself."""
-    verbs = [p for table in (w.MOTION, w.GAIT, w.EFFECT) for synonyms in table.values() for p in synonyms.train]
-    return frozenset(WORD.findall(w.conjugate(p, form))[0].lower() for p in verbs for form in ("base", "third", "ing"))
+    return frozenset(WORD.findall(w.conjugate(p, form))[0].lower() for p in _training_verbs()
+                     for form in ("base", "third", "ing"))
 
 
 def is_known(word: str, known: frozenset[str]) -> bool:

@@ -98,7 +98,11 @@ class SandboxPipeline:
                 glossed, read_negative = self._glossed(negative_prompt)
                 negative, read = self._encoder.encode_one(glossed), read + read_negative
             # An exact number leaves the count closed: the stop is sampled almost by its likeliest outcome.
-            stop = EXACT_STOP_TEMPERATURE if exact_counts(prompt or "") else STOP_TEMPERATURE
+            numbers, stop = exact_counts(prompt or ""), STOP_TEMPERATURE
+            if numbers:
+                stop = EXACT_STOP_TEMPERATURE
+                read.append(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
+                            "how many subjects follow is drawn by its likeliest reading")
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects,
                                             stop_temperature=stop)
         return tk.decode(tokens), read
@@ -122,10 +126,6 @@ class SandboxPipeline:
         control.step(1, total, "sampling_scene")
         for line in read:
             control.log(line)
-        numbers = exact_counts(spec.prompt)
-        if numbers:
-            control.log(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
-                        "how many subjects follow is drawn by its likeliest reading")
         control.log(describe_scene(scene))
         if spec.task is not Task.TEXT_TO_VIDEO:
             return self._image_task(spec, scene, control)
