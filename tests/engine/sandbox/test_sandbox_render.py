@@ -83,6 +83,58 @@ def test_backdrop_painted_in_bands_is_the_backdrop_painted_whole(
         assert np.array_equal(banded, whole), f"{setting.value} at {light.value}"
 
 
+def _antialiased_crop(renderer: SceneRenderer, i: int) -> np.ndarray:
+    """The view of frame ``i`` as torch resamples it with its antialiasing filter: the reference a
+    zooming camera's background is held to."""
+    import torch
+
+    view = renderer.view(i)
+    (ox, oy), d = renderer._plate_origin, renderer._density
+    wx0, wy0 = view.to_world(0.0, 0.0)
+    wx1, wy1 = view.to_world(float(renderer.width), float(renderer.height))
+    x0, y0, x1, y1 = (round((wx0 - ox) * d), round((wy0 - oy) * d), round((wx1 - ox) * d), round((wy1 - oy) * d))
+    crop = torch.from_numpy(renderer._plate[y0:y1, x0:x1].copy()).permute(2, 0, 1)[None]
+    out = torch.nn.functional.interpolate(crop, size=(renderer.height, renderer.width), mode="bilinear",
+                                          antialias=True, align_corners=False)
+    return out[0].permute(1, 2, 0).numpy()
+
+
+@pytest.mark.parametrize("camera", [Camera.ZOOM_IN, Camera.ZOOM_OUT, Camera.ORBIT])
+def test_a_zooming_background_agrees_with_an_antialiased_resample(camera: Camera) -> None:
+    # Grass blades and flowers are fine detail: resampling them from the wrong place or with
+    # aliasing shows as large differences.
+    renderer = SceneRenderer(Scene(Setting.GRASS_FIELD, Light.BRIGHT, camera), 640, 360, 12, 24, seed=2)
+    for i in (0, 9, 17, 23):
+        got = renderer.background_frame(i).astype(int)
+        diff = np.abs(got - _antialiased_crop(renderer, i).astype(int))
+        assert got.shape == (360, 640, 3)
+        assert diff.mean() < 1.0 and np.percentile(diff, 99) <= 12, (i, diff.mean(), np.percentile(diff, 99))
+
+
+@pytest.mark.parametrize("camera", [Camera.ZOOM_IN, Camera.ZOOM_OUT])
+def test_a_shrinking_view_does_not_alias(camera: Camera) -> None:
+    # White noise is the hardest plate: a shrink without a low-pass keeps all of its contrast
+    # (aliased), an antialiased one averages some away. Ours may smooth a little more than
+    # torch's filter, never less.
+    renderer = SceneRenderer(Scene(Setting.STUDIO, Light.NEUTRAL, camera), 640, 360, 12, 24, seed=2)
+    renderer._plate = np.random.default_rng(0).integers(0, 256, renderer._plate.shape, dtype=np.uint8)
+    shrinking = [i for i in range(24) if renderer._density / renderer.view(i).zoom > 1.1]
+    assert len(shrinking) >= 6
+    for i in shrinking[:: max(1, len(shrinking) // 6)]:
+        got, ref = renderer.background_frame(i).std(), _antialiased_crop(renderer, i).std()
+        assert 0.75 * ref <= got <= ref + 2.0, (i, got, ref)
+
+
+def test_a_view_at_the_plates_own_scale_is_an_exact_copy() -> None:
+    # Zooming out starts at the plate's scale: its one-pixel stars must stay as sharp as painted.
+    renderer = SceneRenderer(Scene(Setting.NIGHT_SKY, Light.NIGHT, Camera.ZOOM_OUT), 640, 360, 12, 24, seed=2)
+    view = renderer.view(0)
+    x0, y0 = (round(c) for c in view.to_world(0.0, 0.0))
+    (ox, oy) = renderer._plate_origin
+    plate = renderer._plate[round(y0 - oy) : round(y0 - oy) + 360, round(x0 - ox) : round(x0 - ox) + 640]
+    assert np.array_equal(renderer.background_frame(0), plate)
+
+
 def test_light_changes_the_picture() -> None:
     means = {light: SceneRenderer(Scene(Setting.GRASS_FIELD, light, Camera.STATIC), 160, 90, 12, 1, 0)
              .background_frame(0).astype(float).mean(axis=(0, 1)) for light in Light}

@@ -88,7 +88,7 @@ def _placed(sprite: Sprite, size: int) -> np.ndarray:
 def test_a_warped_sprite_is_the_whole_resample_cut_to_its_hull(kind: Kind, sx: float, sy: float, angle: float) -> None:
     master = draw_subject(kind, Colour.ORANGE, 0.0, 0.0, 90.0)
     warped = warp_sprite(master_from(master), 3.3, -2.6, sx, sy, angle)
-    # Only the bands the turned hull crosses are resampled: nothing painted may be cut off.
+    # Only the box around the turned hull is resampled: nothing painted may be cut off.
     assert np.allclose(_placed(warped, 256), _warped_whole(master, 3.3, -2.6, sx, sy, angle, 256), atol=1e-4)
     assert warped.rgba.flags.c_contiguous and warped.rgba.dtype == np.float32
 

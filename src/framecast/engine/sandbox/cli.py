@@ -67,11 +67,14 @@ def fit_effects_command(scenes: int, seeds: tuple[int, ...], out: Path | None) -
 
 
 def _examples_for_seed(scenes: int, seed: int) -> list[EffectExample]:
+    import cv2
     import torch
 
     from framecast.engine.sandbox.effect_data import effect_examples
 
+    # One process per core: each keeps to one thread.
     torch.set_num_threads(1)
+    cv2.setNumThreads(1)
     return effect_examples(scenes, seed, log=lambda m: click.echo(f"[seed {seed}] {m}"))
 
 

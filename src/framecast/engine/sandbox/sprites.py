@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -230,11 +229,11 @@ def draw_shadow(cx: float, ground_y: float, width: float, strength: float = 0.32
 
 @dataclass(frozen=True)
 class Master:
-    """A subject painted once, kept for resampling: premultiplied RGBA as a (1, 4, H, W) float32
-    tensor, its body centre (mx, my) in master pixels, and the convex hull of what is painted,
-    (N, 2) x, y points relative to that centre."""
+    """A subject painted once, kept for resampling: premultiplied RGBA as a C-contiguous (H, W, 4)
+    float32 array, its body centre (mx, my) in master pixels, and the convex hull of what is
+    painted, (N, 2) x, y points relative to that centre."""
 
-    source: Any
+    rgba: RGBA
     mx: float
     my: float
     hull: npt.NDArray[np.float64]
@@ -242,7 +241,7 @@ class Master:
 
 def master_from(sprite: Sprite) -> Master:
     """``sprite`` (drawn with its body centre at frame (0, 0)) as a :class:`Master`."""
-    rgba = sprite.rgba
+    rgba = np.ascontiguousarray(sprite.rgba, dtype=np.float32)
     mx, my = -float(sprite.x0), -float(sprite.y0)
     painted = rgba[..., 3] > 0
     rows = np.flatnonzero(painted.any(1))
@@ -255,10 +254,7 @@ def master_from(sprite: Sprite) -> Master:
         hull = convex_hull(np.stack([xs - mx, ys - my], 1))
     else:
         hull = np.zeros((1, 2))
-    import torch
-
-    source = torch.from_numpy(np.ascontiguousarray(rgba.transpose(2, 0, 1)))[None]
-    return Master(source, mx, my, hull)
+    return Master(rgba, mx, my, hull)
 
 
 def convex_hull(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -279,19 +275,16 @@ def convex_hull(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(half(pts) + half(pts[::-1]), np.float64)
 
 
-_BAND = 32  # target rows resampled together: each band covers only the hull's width there
-
-
 def warp_sprite(master: Master, cx: float, cy: float, sx: float, sy: float, angle: float) -> Sprite:
     """``master`` scaled by (sx, sy) — a negative sx mirrors — then turned by ``angle`` and placed
-    with its body centre at frame (cx, cy); bilinear, premultiplied.
+    with its body centre at frame (cx, cy); bilinear, premultiplied, transparent outside.
 
     Far cheaper than painting the figure again, for subjects that only turn or change size; the
-    caller keeps scales near 1 (masters come in steps of sqrt(2)) so resampling stays sharp. Only
-    pixels near the turned hull of the painted master are resampled, band by band of rows: a
-    spinning star's bands cover about half of its turned canvas.
+    caller keeps scales near 1 (masters come in steps of sqrt(2)) so resampling stays sharp. The
+    sprite's box is the turned hull of what the master paints; OpenCV's affine warp fills it
+    (about 0.05 ms for a 200-pixel star, where torch's grid_sample took 0.8 ms).
     """
-    import torch
+    import cv2
 
     cos, sin = math.cos(angle), math.sin(angle)
     hx, hy = master.hull[:, 0] * sx, master.hull[:, 1] * sy
@@ -301,52 +294,12 @@ def warp_sprite(master: Master, cx: float, cy: float, sx: float, sy: float, angl
     pad = max(abs(sx), abs(sy)) + 1.0
     x0, y0 = math.floor(float(px.min()) - pad), math.floor(float(py.min()) - pad)
     w, h = math.ceil(float(px.max()) + pad) - x0, math.ceil(float(py.max()) + pad) - y0
-    tops = np.arange(0, h, _BAND)
-    bottoms = np.minimum(tops + _BAND, h)
-    lo, hi = _x_spans(px, py, y0 + tops - pad, y0 + bottoms + pad)
-    lefts = np.clip(np.floor(lo - pad) - x0, 0, w).astype(int)
-    rights = np.clip(np.ceil(hi + pad) - x0, 0, w).astype(int)
-    bands = [(int(t), int(b), int(left), int(right))
-             for t, b, left, right in zip(tops, bottoms, lefts, rights, strict=True) if right > left]
-    out = np.zeros((h, w, 4), np.float32)
-    if not bands:
-        return Sprite(out, x0, y0)
-    # The inverse map: each target pixel centre -> master coordinates, normalised for grid_sample
-    # (-1 and +1 are the master's outer edges). All bands go through one call, end to end.
-    mh, mw = master.source.shape[2:]
-    ax, bx = np.float32(cos / sx * 2 / mw), np.float32(sin / sx * 2 / mw)
-    ay, by = np.float32(-sin / sy * 2 / mh), np.float32(cos / sy * 2 / mh)
-    cu, cv = np.float32(master.mx * 2 / mw - 1), np.float32(master.my * 2 / mh - 1)
-    ends = np.cumsum([(b - t) * (r - left) for t, b, left, r in bands])
-    starts = np.concatenate([[0], ends[:-1]])
-    grid = np.empty((1, 1, int(ends[-1]), 2), np.float32)
-    for (t, b, left, r), a, z in zip(bands, starts, ends, strict=True):
-        gx = (np.arange(left, r, dtype=np.float32) + np.float32(x0 + 0.5 - cx))[None, :]
-        gy = (np.arange(t, b, dtype=np.float32) + np.float32(y0 + 0.5 - cy))[:, None]
-        cell = grid[0, 0, a:z].reshape(b - t, r - left, 2)
-        cell[..., 0] = gx * ax + (gy * bx + cu)
-        cell[..., 1] = gx * ay + (gy * by + cv)
-    sampled = torch.nn.functional.grid_sample(master.source, torch.from_numpy(grid), mode="bilinear",
-                                              padding_mode="zeros", align_corners=False)
-    flat = sampled[0, :, 0].numpy()  # (4, pixels)
-    for (t, b, left, r), a, z in zip(bands, starts, ends, strict=True):
-        out[t:b, left:r] = flat[:, a:z].T.reshape(b - t, r - left, 4)
-    return Sprite(out, x0, y0)
-
-
-def _x_spans(px: npt.NDArray[Any], py: npt.NDArray[Any], y_lo: npt.NDArray[Any],
-             y_hi: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
-    """For each pair of rows (y_lo[k], y_hi[k]), the x extent of the convex polygon (px, py)
-    between them: (lo, hi), with lo > hi where the polygon does not reach those rows."""
-    inside = (py[None, :] >= y_lo[:, None]) & (py[None, :] <= y_hi[:, None])
-    lo = np.where(inside, px[None, :], np.inf).min(1)
-    hi = np.where(inside, px[None, :], -np.inf).max(1)
-    qx, qy = np.roll(px, -1), np.roll(py, -1)
-    dy = np.where(qy == py, 1.0, qy - py)
-    for y in (y_lo, y_hi):
-        t = (y[:, None] - py[None, :]) / dy[None, :]
-        crosses = ((py[None, :] - y[:, None]) * (qy[None, :] - y[:, None])) < 0
-        x = px[None, :] + t * (qx - px)[None, :]
-        lo = np.minimum(lo, np.where(crosses, x, np.inf).min(1))
-        hi = np.maximum(hi, np.where(crosses, x, -np.inf).max(1))
-    return lo, hi
+    # The inverse map, sprite pixel (column j, row i) -> master pixel, both with pixel centres at
+    # whole numbers (OpenCV's convention): the target centre (x0 + j + 0.5, y0 + i + 0.5) relative
+    # to (cx, cy), turned back by -angle, unscaled, then offset by the master's body centre.
+    gx, gy = x0 + 0.5 - cx, y0 + 0.5 - cy
+    inverse = np.array([[cos / sx, sin / sx, (gx * cos + gy * sin) / sx + master.mx - 0.5],
+                        [-sin / sy, cos / sy, (gy * cos - gx * sin) / sy + master.my - 0.5]])
+    out = cv2.warpAffine(master.rgba, inverse, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=(0.0, 0.0, 0.0, 0.0))
+    return Sprite(np.asarray(out, np.float32).reshape(h, w, 4), x0, y0)
