@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from framecast.catalog.endpoints import Task
 from framecast.catalog.schema import AspectRatio, Resolution
@@ -357,3 +358,9 @@ def test_encoded_clip_lasts_exactly_its_frames(tmp_path: Path, ratio: AspectRati
     info = probe_mp4(tmp_path / "clip.mp4")
     assert (info.width, info.height, info.num_frames) == (width, height, 12)
     assert info.duration == pytest.approx(12 / 24, abs=1e-3)
+
+
+def test_loading_leaves_torch_on_one_thread() -> None:
+    # Loading embeds the glosses on two threads; generation keeps to one, beside the MP4 encoder.
+    SandboxPipeline()
+    assert torch.get_num_threads() == 1

@@ -64,3 +64,20 @@ def test_a_phrase_table_is_embedded_once_per_process_and_a_prompt_never_kept(mon
     second.sentence_embeddings(prompt)
     assert calls == [TABLE_SIZE - 1, TABLE_SIZE - 1]
     assert np.allclose(second.sentence_embeddings(prompt), expected[: TABLE_SIZE - 1], atol=1e-5)
+
+
+def test_phrase_embeddings_are_the_same_on_one_thread_and_on_two() -> None:
+    # The pipeline embeds its glosses' training phrases on two threads while loading (half the
+    # time), and reads prompts on one: both must give the same numbers, bit for bit.
+    encoder = TextEncoder()
+    texts = [f"it {verb} {rest}" for verb in ("melts", "gets poked", "floats", "is squished flat by a press")
+             for rest in ("", "slowly", "into a puddle", "on the beach at dusk")][: TABLE_SIZE - 1]
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = encoder.sentence_embeddings(texts)
+        torch.set_num_threads(2)
+        two = encoder.sentence_embeddings(texts)
+    finally:
+        torch.set_num_threads(before)
+    assert np.array_equal(one, two)

@@ -7,6 +7,7 @@ renderer class to build on. Frames are produced lazily, so encoding overlaps ren
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -72,7 +73,6 @@ class SandboxPipeline:
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
         # was measured to make each prompt take seconds. OpenCV, which turns and scales sprites, is
         # held to the rendering thread for the same reason.
-        torch.set_num_threads(1)
         cv2.setNumThreads(1)
         self._generator: SceneGenerator | None = load_generator(weights)
         self._encoder: TextEncoder | None = TextEncoder()
@@ -80,11 +80,16 @@ class SandboxPipeline:
         self._glosses: tuple[tuple[str, TextGloss], ...] = ()
         self._similes: Similes | None = similes() if glosses else None
         if glosses:
+            # Embedding the phrase glosses' training phrases is most of loading (about 5 s on one
+            # thread); nothing is encoding yet, so it takes two threads (2.6 s, the same embeddings
+            # bit for bit; no more, so that machines with more cores compute them alike).
+            torch.set_num_threads(min(2, os.cpu_count() or 1))
             embed = self._encoder.sentence_embeddings
             self._glosses = (("the number word", number_gloss()), ("the colour name", colour_gloss()),
                              ("the noun", kind_gloss()),
                              ("the verb", motion_gloss()), ("the effect phrase", build_effect_gloss(embed)),
                              ("the place", build_place_gloss(embed)))
+        torch.set_num_threads(1)
         self._lock = threading.Lock()  # one sampler at a time: torch modules are not re-entrant
 
     def sample_scene(self, prompt: str, negative_prompt: str = "", seed: int = 0) -> Scene:
