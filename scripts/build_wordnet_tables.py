@@ -28,7 +28,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from framecast.engine.sandbox.gloss import training_words
@@ -51,26 +51,36 @@ NUMBERS_HEADER = """\
 _ROMAN = re.compile(r"[ivxlcdm]+")
 
 
-def _definitions(folder: Path, pos: str) -> dict[int, tuple[list[str], str]]:
-    """offset -> (words in lower case, without WordNet's position markers such as "(a)"; definition)."""
-    found: dict[int, tuple[list[str], str]] = {}
+def _records(folder: Path, pos: str) -> Iterator[tuple[int, list[str], str]]:
+    """Each synset of data.{pos}*: its offset, the fields before the definition, the definition."""
     for path in sorted(folder.glob(f"data.{pos}*")):
         for line in path.read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            head, _, definition = line.partition(" | ")
-            fields = head.split()
-            count = int(fields[3], 16)
-            words = [re.sub(r"\(\w+\)$", "", fields[4 + 2 * i]).lower() for i in range(count)]
-            found[int(fields[0])] = (words, definition.strip())
-    return found
+            if not line.startswith("  "):
+                head, _, definition = line.partition(" | ")
+                fields = head.split()
+                yield int(fields[0]), fields, definition.strip()
+
+
+def _words(fields: list[str]) -> list[str]:
+    """A synset's words as written (adjectives keep position markers such as "twin(a)")."""
+    return [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
+
+
+def _licence(folder: Path) -> str:
+    """WordNet's licence as comment lines, for the head of every table."""
+    return "\n".join(f"# {line}".rstrip() for line in (folder / "LICENSE.txt").read_text().splitlines())
+
+
+def _definitions(folder: Path, pos: str) -> dict[int, tuple[list[str], str]]:
+    """offset -> (words in lower case, without WordNet's position markers such as "(a)"; definition)."""
+    return {offset: ([re.sub(r"\(\w+\)$", "", word).lower() for word in _words(fields)], definition)
+            for offset, fields, definition in _records(folder, pos)}
 
 
 def numbers(folder: Path, heads: Mapping[str, int], known: set[str]) -> str:
     """The number table: ``heads`` are the training number words ("three" -> 3, "trio" -> 3), and
     ``known`` every word a training caption uses (never written to the table)."""
-    lines = [NUMBERS_HEADER + "\n".join(f"# {line}".rstrip()
-                                         for line in (folder / "LICENSE.txt").read_text().splitlines())]
+    lines = [NUMBERS_HEADER + _licence(folder)]
     for pos, name in (("noun", "noun"), ("adj", "adjective")):
         synsets = _definitions(folder, pos)
         for lemma, offsets in sorted(_index(folder / f"index.{pos}").items()):
@@ -90,18 +100,13 @@ def _synsets(folder: Path, pos: str, lexnames: dict[int, str]) -> dict[int, tupl
     """offset -> (lexicographer file, words as written, hypernym offsets), from data.noun* or data.verb*."""
     found: dict[int, tuple[str, list[str], list[int]]] = {}
     letter = pos[0]
-    for path in sorted(folder.glob(f"data.{pos}*")):
-        for line in path.read_text(encoding="latin-1").splitlines():
-            if line.startswith("  "):
-                continue
-            fields = line.partition(" | ")[0].split()
-            count = int(fields[3], 16)
-            words = [fields[4 + 2 * i] for i in range(count)]
-            at = 4 + 2 * count
-            pointers = int(fields[at])
-            hypernyms = [int(fields[at + 2 + 4 * k]) for k in range(pointers)
-                         if fields[at + 1 + 4 * k] == "@" and fields[at + 3 + 4 * k] == letter]
-            found[int(fields[0])] = (lexnames[int(fields[1])].removeprefix(f"{pos}."), words, hypernyms)
+    for offset, fields, _ in _records(folder, pos):
+        words = _words(fields)
+        at = 4 + 2 * len(words)
+        pointers = int(fields[at])
+        hypernyms = [int(fields[at + 2 + 4 * k]) for k in range(pointers)
+                     if fields[at + 1 + 4 * k] == "@" and fields[at + 3 + 4 * k] == letter]
+        found[offset] = (lexnames[int(fields[1])].removeprefix(f"{pos}."), words, hypernyms)
     return found
 
 
@@ -135,8 +140,7 @@ def build(folder: Path, pos: str, considered: frozenset[str], every_word: bool =
             frontier.extend(synsets[offset][2])
     words = {lemma: offsets for lemma, offsets in common.items()
              if offsets and (every_word or kept.intersection(offsets))}
-    licence = "\n".join(f"# {line}".rstrip() for line in (folder / "LICENSE.txt").read_text().splitlines())
-    lines = [HEADER.format(pos=pos) + licence]
+    lines = [HEADER.format(pos=pos) + _licence(folder)]
     lines += [f"s\t{o}\t{synsets[o][0]}\t{' '.join(map(str, synsets[o][2]))}" for o in sorted(kept)]
     for lemma in sorted(words):
         senses = " ".join(str(o) if o in kept else synsets[o][0] for o in words[lemma])

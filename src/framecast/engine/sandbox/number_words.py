@@ -16,7 +16,7 @@ the number word captions use ("two dogs", "three stars"), and then closes the co
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from functools import cache
 from pathlib import Path
@@ -47,12 +47,15 @@ def exact_phrases() -> dict[str, int]:
             if p not in vague}
 
 
+def _alternation(phrases: Iterable[str]) -> str:
+    """The phrases as one regex alternative, longest first (so "a trio of" wins over a shorter one)."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
-    phrases = sorted(exact_phrases(), key=len, reverse=True)
     # Not after "in": "tears in two" says into how many pieces, not how many subjects.
-    return re.compile(r"(?<![\w-])(?<!\bin )(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])",
-                      re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?<!\bin )({_alternation(exact_phrases())})(?![\w-])", re.IGNORECASE)
 
 
 def exact_counts(text: str) -> list[int]:
@@ -72,11 +75,11 @@ class NumberGloss:
         self.nouns, self.adjectives = dict(nouns), dict(adjectives)
         self._noun = self._adjective = None
         if self.nouns:
-            names = "|".join(sorted(map(re.escape, self.nouns), key=len, reverse=True))
-            self._noun = re.compile(rf"(?<![\w-])(?:an?|one)\s+({names})\s+of(?![\w-])", re.IGNORECASE)
+            self._noun = re.compile(rf"(?<![\w-])(?:an?|one)\s+({_alternation(self.nouns)})\s+of(?![\w-])",
+                                    re.IGNORECASE)
         if self.adjectives:
-            names = "|".join(sorted(map(re.escape, self.adjectives), key=len, reverse=True))
-            self._adjective = re.compile(rf"(?<![\w-])({names})(?![\w-])(?=\s+[A-Za-z])", re.IGNORECASE)
+            self._adjective = re.compile(rf"(?<![\w-])({_alternation(self.adjectives)})(?![\w-])(?=\s+[A-Za-z])",
+                                         re.IGNORECASE)
 
     def read(self, prompt: str) -> tuple[str, list[tuple[str, Count]]]:
         """``prompt`` with its number words rewritten, and each phrase read with its number."""

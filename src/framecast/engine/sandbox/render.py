@@ -25,6 +25,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -141,8 +142,6 @@ class SceneRenderer:
         Against torch's antialiased resample of the whole crop it costs 1.1 ms instead of 1.9 ms
         per 720p frame.
         """
-        import cv2
-
         ph, pw = self._plate.shape[:2]
         ox, oy = self._plate_origin
         d = self._density
@@ -161,8 +160,6 @@ class SceneRenderer:
     def _level(self, k: int) -> tuple[U8, float, float]:
         """The plate shrunk ``_LEVEL_STEP ** k`` times (area-averaged, made once), with its size
         relative to the plate's, across and down."""
-        import cv2
-
         if k not in self._levels:
             ph, pw = self._plate.shape[:2]
             lw, lh = max(1, round(pw / _LEVEL_STEP**k)), max(1, round(ph / _LEVEL_STEP**k))
