@@ -20,6 +20,7 @@ import torch
 from framecast.catalog.endpoints import Task
 from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
+from framecast.engine.sandbox.camera_phrases import build_camera_gloss
 from framecast.engine.sandbox.colour_names import colour_gloss
 from framecast.engine.sandbox.effect_phrases import build_effect_gloss
 from framecast.engine.sandbox.gloss import TextGloss
@@ -67,6 +68,8 @@ class SandboxPipeline:
         :mod:`~framecast.engine.sandbox.number_words`), and an effect or place phrase by the
         training phrase nearest its sentence embedding
         (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`),
+        a camera clause by the camera training phrase nearest it, in its place ("the camera loops
+        around the subject" draws no ring: :mod:`~framecast.engine.sandbox.camera_phrases`),
         and leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
@@ -85,8 +88,8 @@ class SandboxPipeline:
             # bit for bit; no more, so that machines with more cores compute them alike).
             torch.set_num_threads(min(2, os.cpu_count() or 1))
             embed = self._encoder.sentence_embeddings
-            self._glosses = (("the number word", number_gloss()), ("the colour name", colour_gloss()),
-                             ("the noun", kind_gloss()),
+            self._glosses = (("the camera phrase", build_camera_gloss(embed)), ("the number word", number_gloss()),
+                             ("the colour name", colour_gloss()), ("the noun", kind_gloss()),
                              ("the verb", motion_gloss()), ("the effect phrase", build_effect_gloss(embed)),
                              ("the place", build_place_gloss(embed)))
         torch.set_num_threads(1)

@@ -1,0 +1,135 @@
+"""Camera clauses no caption used, written as the training camera phrase nearest them.
+
+A clause whose subject is the camera ("the camera loops around the subject") says how the shot
+moves, never what is in it. The generator reads it word by word, though, and a word captions use
+only for a subject is read as one: "loops" draws a ring (a second subject in 20 of 20 seeds of
+"a red block stays still, the camera loops around the subject"), and a word no caption used is
+whatever the text encoder makes of it. Read whole, as MiniLM was trained to read a sentence, such a
+clause mostly sits next to the training phrase that means the same ("the camera revolves around the
+scene", "the camera slides to the left"). So a camera clause that holds a word no caption used, or
+a subject's noun (other than a training camera phrase's own words), is written as the camera training phrase nearest
+it, when near enough and clearly nearer than any other camera's phrase. Otherwise it is left to the
+generator; nothing else of the prompt is changed.
+
+- A camera clause starts a clause (at the start, after punctuation or a word like "and", "while")
+  with "the camera", "camera" or "the lens", and runs to the next punctuation or clause word, at
+  most :data:`MAX_AFTER` words past its head: "toward the camera at a steady pace" is none.
+- It is replaced, not followed: a gloss written after "loops" still leaves the ring to be drawn.
+- Only training phrases are compared against; no held-out phrase is. Training captions use only
+  known words and training camera phrases, so the gloss never changes one, and the generator is the
+  same with or without it.
+
+Generator alone, three draws of held-out prompts (seeds 2024, 3024, 4024; 300, 600 and 600): count
+94.3 / 96.2 / 97.5 % -> 95.0 / 96.2 / 97.8 %, the camera the prompt names 100 / 98.8 / 96.8 % either
+way, every other attribute within one prompt of where it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.effect_phrases import CLAUSE_WORDS
+from framecast.engine.sandbox.gloss import WORD, caption_words, is_known
+from framecast.engine.sandbox.place_phrases import Embed
+from framecast.engine.sandbox.scene import Camera
+
+__all__ = ["HEADS", "MAX_AFTER", "MIN_MARGIN", "MIN_SIMILARITY", "CameraGloss", "build_camera_gloss"]
+
+# Cosine similarity (sentence embeddings) a clause must reach to its nearest camera training phrase,
+# and how much nearer that must be than the nearest phrase of any other camera.
+MIN_SIMILARITY = 0.6
+MIN_MARGIN = 0.05
+MAX_AFTER = 6  # words after the head: "the camera pulls back to reveal the scene" has six
+HEADS = frozenset({"camera", "lens"})
+# A camera clause starts after one of these (or at the start, or after punctuation).
+_OPENERS = CLAUSE_WORDS | {"meanwhile", "whilst", "so"}
+_BREAK = re.compile(r"[,.;:!?]")
+
+
+class _Clause(NamedTuple):
+    span: tuple[int, int]  # (start, end) in the prompt
+    text: str
+
+
+@dataclass(frozen=True)
+class CameraGloss:
+    """Reads camera clauses by their nearest camera training phrase; see the module's doc."""
+
+    embed: Embed
+    phrases: npt.NDArray[np.float32]  # (n, d) unit embeddings of the camera training phrases
+    said: tuple[str, ...]  # the training phrases, as a clause is written
+    meanings: tuple[Camera, ...]  # each training phrase's camera
+    known: frozenset[str]  # words training captions use
+    subjects: frozenset[str]  # one-word subject nouns ("loop", "circle")
+    own: frozenset[str]  # the camera training phrases' words ("circles"): never a subject there
+
+    def __call__(self, prompt: str) -> str:
+        """``prompt`` with each camera clause it reads written as its nearest training phrase."""
+        return self.read(prompt)[0]
+
+    def glossed(self, prompt: str) -> list[tuple[str, Camera]]:
+        """The camera clauses of ``prompt`` the gloss reads, with their cameras."""
+        return self.read(prompt)[1]
+
+    def read(self, prompt: str) -> tuple[str, list[tuple[str, Camera]]]:
+        """Both at once, embedding the clauses once."""
+        clauses = self._clauses(prompt)
+        if not clauses:
+            return prompt, []
+        similarity = self.embed([c.text for c in clauses]) @ self.phrases.T
+        out, last, read = [], 0, []
+        for clause, row in zip(clauses, similarity, strict=True):
+            nearest = int(row.argmax())
+            camera = self.meanings[nearest]
+            rival = max(float(s) for s, m in zip(row, self.meanings, strict=True) if m is not camera)
+            if row[nearest] < MIN_SIMILARITY or row[nearest] - rival < MIN_MARGIN:
+                continue
+            said = self.said[nearest]
+            if clause.text[:1].isupper():
+                said = said[:1].upper() + said[1:]
+            out += [prompt[last:clause.span[0]], said]
+            last = clause.span[1]
+            read.append((clause.text, camera))
+        return "".join(out) + prompt[last:], read
+
+    def _clauses(self, prompt: str) -> list[_Clause]:
+        """Camera clauses with a word no caption used or a subject's noun, in order."""
+        words = list(WORD.finditer(prompt))
+        lower = [m.group(0).lower() for m in words]
+
+        def joined(a: int, b: int) -> bool:  # no punctuation between words a and b
+            return not _BREAK.search(prompt, words[a].end(), words[b].start())
+
+        out = []
+        for i, word in enumerate(lower):
+            if word not in HEADS:
+                continue
+            first = i - 1 if i > 0 and lower[i - 1] == "the" and joined(i - 1, i) else i
+            if word == "lens" and first == i:
+                continue  # "a lens" is a thing, "the lens" the camera's
+            if first > 0 and joined(first - 1, first) and lower[first - 1] not in _OPENERS:
+                continue  # "toward the camera", "a still camera": not what the clause is about
+            end = i
+            while end + 1 < len(words) and end - i < MAX_AFTER and joined(end, end + 1) \
+                    and lower[end + 1] not in CLAUSE_WORDS:
+                end += 1
+            after = lower[i + 1:end + 1]
+            if any(a not in self.own and (not is_known(a, self.known) or is_known(a, self.subjects)) for a in after):
+                span = (words[first].start(), words[end].end())
+                out.append(_Clause(span, prompt[span[0]:span[1]]))
+        return out
+
+
+def build_camera_gloss(embed: Embed, known: set[str] | None = None) -> CameraGloss:
+    """The gloss, its training phrases embedded by ``embed`` once."""
+    table = [(p, camera) for camera, synonyms in w.CAMERA.items() for p in synonyms.train]
+    own = frozenset(word.lower() for p, _ in table for word in WORD.findall(p))
+    subjects = frozenset(noun.lower() for synonyms in w.KIND.values() for noun in synonyms.train if " " not in noun)
+    return CameraGloss(embed, embed([p for p, _ in table]), tuple(p for p, _ in table), tuple(c for _, c in table),
+                       caption_words(known), subjects, own)
