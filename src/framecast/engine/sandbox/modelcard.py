@@ -159,6 +159,23 @@ kinds, motions and effects; the held-out places all read right alone). In the pr
 is nearest "in thick fog" and "on a cold-toned soundstage" nearest "in cool tones", so they are left
 to the generator; "a frozen landscape" is all training words, so it is never read.
 
+**Camera clauses.** A clause whose subject is the camera says how the shot moves, never what is in
+it, but the generator reads it word by word: in "the camera loops around the subject", "loops" is a
+ring noun of the training captions, and a red block that stays still drew a ring beside it in 20 of
+20 seeds. So a clause that starts with "the camera" (or "the lens") and holds a word no training
+caption uses, or a subject's noun other than a training camera phrase's own ("circles"), is written
+as the camera training phrase nearest it when, read alone by MiniLM, that phrase is at a cosine
+similarity of at least 0.6 and 0.06 nearer than any other camera's (`camera_phrases.py`): "the camera
+loops around the subject" becomes "the camera circles around the subject", "the camera withdraws"
+"the camera pulls away". The clause stops before a noun phrase of the prompt's own ("the subject",
+"her deliberate pace"), which is kept with the preposition before it, so no subject is ever written
+away. It is replaced, not followed, because a phrase written after "loops" still leaves the ring to
+be drawn. Between two cameras it is left as written: "the camera swings to the left" (left and right
+are 0.04 apart), "the lens widens out" (0.052), "the camera follows the dog" (0.052, nearest "moves
+closer"). A camera named as a place ("toward the camera") starts no clause. The generator alone on
+the draws of 300 / 600 / 600 (seeds 2024, 3024, 4024): count 94.3 / 96.2 / 97.5 % → 95.0 / 96.2 /
+97.8 %, the camera the prompt names 100 / 98.8 / 96.8 % either way, every other row within a prompt.
+
 **Effect phrases.** An effect phrase built on a verb no training phrase uses ("getting pressed flat",
 "receives a poke") is read the same way, after "it" and in the verb's form: when the training phrase
 nearest it, among those of every motion, gait and effect, is an effect's at a cosine similarity of at
