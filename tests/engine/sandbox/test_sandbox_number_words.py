@@ -16,7 +16,8 @@ def test_the_exact_phrases_are_the_captions_words_for_one_count_and_never_a_vagu
     vague = {p for counts, s in w.COUNT_WORDS.items() if len(counts) > 1 for p in s.train}
     assert "a couple of" in vague and not vague & set(table)  # "a couple of" is two or three
     for phrase, n in table.items():
-        assert phrase in w.COUNT_WORDS[(n,)].train
+        assert phrase in (w.SINGLE if n == 1 else w.COUNT_WORDS[(n,)].train)
+    assert {p for p, n in table.items() if n == 1} == {"one", "a single"}  # never "a": "a few", "a couple of"
     held_out = {p for s in w.COUNT_WORDS.values() for p in s.held_out}
     assert held_out and not held_out & set(table)
 
@@ -29,7 +30,9 @@ def test_the_exact_phrases_are_the_captions_words_for_one_count_and_never_a_vagu
     ("some dogs and several cats", []),
     ("twin dogs and a threesome of stars", []),
     ("a two-tone ball in 2024, 4k render, three-sided shape", []),
-    ("a dog and one cat", []),
+    ("a dog and one cat", [1]),
+    ("A single cat, someone, and 2 dogs", [1, 2]),
+    ("a one-eyed cat and a singled-out dog", []),
     ("a carp tears in two", []),  # into how many pieces, not how many subjects
     ("two carp tear in two", [2]),
 ])

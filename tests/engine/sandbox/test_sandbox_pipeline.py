@@ -200,6 +200,11 @@ def test_an_exact_number_closes_the_count_and_an_open_one_still_varies() -> None
     lines = generation_log(p, "two cats, a trio of dogs")
     assert any(line.startswith("read the exact numbers 2, 3:") for line in lines), lines
     assert not any("exact number" in line for line in generation_log(p, "some dogs"))
+    # "One" says one subject as exactly as "two" says two: read as a number too. Measured: "we see
+    # one sky blue tomcat ambling then dissolving into particles in a grove" drew one cat on 16 of 20
+    # seeds, 14 with the stop sharpened as for open counts.
+    lines = generation_log(p, "one cat and a single dog")
+    assert any(line.startswith("read the exact numbers 1, 1:") for line in lines), lines
     lines = generation_log(p, "twin cats")
     assert "read the number word 'twin', which no training caption used, as 2" in lines, lines
     assert any(line.startswith("read the exact number 2:") for line in lines), lines

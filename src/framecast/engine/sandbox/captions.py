@@ -175,7 +175,7 @@ def _noun_phrase(wr: _Writer, spec: SubjectSpec, group: Group, count_word: str |
             tail = wr.choice([f"painted {colour}", f"coloured {colour}", f"in {colour}", f"{be} {colour}"])
     body = " ".join([*adjectives, noun])
     if count_word is None:
-        det = wr.choice(["a", "a", "a", "one", "a single", "the"])
+        det = wr.choice(["a", "a", "a", *w.SINGLE, "the"])
         det = w.article(body) if det == "a" else det
         # A pronoun takes no article, and its size follows it: "someone small".
         phrase = " ".join(["someone", *adjectives]) if noun == "someone" else f"{owner or det} {body}"

@@ -72,7 +72,7 @@ MIN_P = 0.1
 # seeds: 2, 3 or 4 subjects 10, 17 and 3 times, was 12, 12 and 6), and a prompt naming no subject
 # draws none a little less often (4 to 6 of 30 seeds, was 9).
 STOP_TEMPERATURE = 0.5
-# Where the prompt gives an exact number ("two", "a trio of": number_words.exact_counts), nothing
+# Where the prompt gives an exact number ("two", "a trio of", "one": number_words.exact_counts), nothing
 # about the count is open, and the stop is sharpened almost to its most likely outcome: "three" +
 # eight nouns gives three in 80 of 80 samples instead of 47, "three red balls" 20 of 20 instead of 15,
 # "two" 80 of 80 either way, "four" 75 instead of 77, "3" 76 instead of 43, "a trio of" 65 instead of 41

@@ -68,14 +68,18 @@ a fourth, so "three" gave three subjects in 27 of 80 samples; sharpened, 47 (and
 from 76 and 68). Open counts still vary, a little less ("some dogs" over 30 seeds: two, three or four
 subjects 10, 17 and 3 times, was 12, 12 and 6), and a prompt that names no subject draws none a little
 less often (4 to 6 of 30 seeds, was 9). Where the prompt gives an exact number in the captions' words
-("two", "a pair of", "a trio of", "3", "four"; `number_words.py`), the count is not open, and the stop
+("two", "a pair of", "a trio of", "3", "four", and "one" or "a single", the captions' words for one
+subject; `number_words.py`), the count is not open, and the stop
 is sharpened further, to {exact_stop_temperature:g}: "three" + eight nouns then gives three in 80 of 80
 samples, "three red balls" 20 of 20, "3" 76 (was 43), "a trio of" 65 (41), "two" 80 and "four" 75 (77).
 It follows the generator's likeliest reading and adds nothing of its own, so "a red ball spins three
 times" is still one ball; where that reading is one short, the shortfall becomes the rule: "a quartet
 of" gives four in 48 of 80, was 56. A lower temperature for every prompt would take the variety out of
 open counts ("some dogs" at 0.3: 1, 27 and 2 times). Held-out number words ("twin", "a threesome of")
-are read by WordNet first (below, **Numbers**) and then close the count the same way.
+are read by WordNet first (below, **Numbers**) and then close the count the same way. Reading "one" and
+"a single" as exact numbers too ("we see one sky blue tomcat ambling …" drew a second cat on 6 of 20
+seeds, then 4) moved the generator alone on the draws of 300 / 600 / 600 (seeds 2024, 3024, 4024) from
+95.0 / 96.2 / 97.8 % to 95.0 / 96.5 / 98.0 % on count, and no other row down.
 
 **Named effects.** An effect the prompt names is drawn. In long prompts and unfamiliar sentence frames
 the decoder can look away from the effect's words: in "We see a large crimson crate on the left

@@ -6,7 +6,9 @@ exact number, how many subjects there are is not left open, so the pipeline samp
 stop almost by its most likely outcome (:data:`~framecast.engine.sandbox.model.EXACT_STOP_TEMPERATURE`).
 
 Only the phrases training captions use for one count and never for a vague one count ("a couple of"
-means two or three), and no number that says into how many pieces ("tear in two").
+means two or three), and no number that says into how many pieces ("tear in two"). "One" and "a
+single" count too: "we see one sky blue tomcat ambling then dissolving into particles" drew a second
+cat on 6 of 20 seeds, and on 4 with the stop sharpened.
 
 A number said in words no caption used ("twin dogs", "a threesome of stars") is read by WordNet
 (:class:`NumberGloss`, from the table ``scripts/build_wordnet_tables.py`` writes): it is written as
@@ -21,7 +23,7 @@ from enum import IntEnum
 from functools import cache
 from pathlib import Path
 
-from framecast.engine.sandbox.words import COUNT_WORDS
+from framecast.engine.sandbox.words import COUNT_WORDS, SINGLE
 from framecast.errors import ConfigurationError
 
 __all__ = ["NUMBERS_PATH", "Count", "NumberGloss", "exact_counts", "exact_phrases", "load_numbers",
@@ -41,10 +43,13 @@ class Count(IntEnum):
 
 @cache
 def exact_phrases() -> dict[str, int]:
-    """Each training phrase that says one exact number of subjects, with that number."""
+    """Each training phrase that says one exact number of subjects, with that number: the count
+    words, and the captions' words for one subject ("one", "a single"; not an article, which also
+    starts "a couple of", "a few")."""
     vague = {p for counts, s in COUNT_WORDS.items() if len(counts) > 1 for p in s.train}
-    return {p: counts[0] for counts, s in COUNT_WORDS.items() if len(counts) == 1 for p in s.train
-            if p not in vague}
+    return {**dict.fromkeys(SINGLE, 1),
+            **{p: counts[0] for counts, s in COUNT_WORDS.items() if len(counts) == 1 for p in s.train
+               if p not in vague}}
 
 
 def _alternation(phrases: Iterable[str]) -> str:

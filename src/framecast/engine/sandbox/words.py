@@ -47,6 +47,7 @@ __all__ = [
     "NOUN_PLURALS",
     "ROW",
     "SETTING",
+    "SINGLE",
     "SIZE",
     "SPEED",
     "STYLE_WORDS",
@@ -365,6 +366,9 @@ RELATION: Synonyms = _s("chasing|following|watching|looking at|playing with|faci
 LEADING: Synonyms = _s("walking|leading", "")
 # Whose the second subject is, when the first is one person ("a man and his dog").
 POSSESSIVE: tuple[str, ...] = ("his", "her", "their")
+
+# What captions say one subject with besides an article ("one cat", "a single cat").
+SINGLE: tuple[str, ...] = ("one", "a single")
 
 # How many: exact numbers, and vague plurals with the counts they allow.
 COUNT_WORDS: dict[tuple[int, ...], Synonyms] = {
