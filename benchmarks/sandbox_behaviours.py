@@ -13,7 +13,9 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - number words: "two", "three", "four", "3", "a trio of", "a quartet of", and "twin", "a threesome of",
   "a foursome of" that no caption uses, before eight nouns (10 seeds each), "three red balls", and how
   "some dogs" varies over 30 seeds;
+- "one" and "a single" before six nouns with a verb (10 seeds each): one subject;
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
+- a camera clause built on a subject's noun ("the camera loops around the subject"): no ring (20 seeds);
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
   draws table).
@@ -52,6 +54,8 @@ PAIRS = (
 )
 # A subject likened to a thing of the world: the subject alone is drawn.
 LIKENED = (("a man in blue bounces like a ball", Kind.PERSON), ("a man deflates like a tyre", Kind.PERSON))
+# A camera clause whose verb is a ring's noun in the captions ("loops").
+LOOPING = "Cinematic shot of a rose-red block remaining motionless by the waves, the camera loops around the subject"
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
 Sample = Callable[[str, int], Scene]
@@ -91,6 +95,10 @@ def behaviours(sample: Sample) -> dict[str, str]:
                     ("twin", 2), ("a threesome of", 3), ("a foursome of", 4)):
         exact = sum(len(sample(f"{word} {noun}", seed).subjects) == n for noun in COUNTED for seed in range(10))
         rows[f'"{word}" + eight nouns gives {n}'] = f"{exact}/80"
+    for word in ("one", "a single"):
+        alone = sum(len(sample(f"{word} {kind.value} moving slowly across a field", seed).subjects) == 1
+                    for kind in LISTED_KINDS for seed in range(10))
+        rows[f'"{word}" + six nouns gives 1'] = f"{alone}/60"
     rows["three red balls gives 3"] = f"{sum(len(sample('three red balls', s).subjects) == 3 for s in range(20))}/20"
     rows["three in a list, all right"] = f"{_listed(sample, 'a {0}, a {1} and a {2}', 3, 40)}/80"
     # An open count still varies with the seed (an exact number's sharper stop is not used for it).
@@ -98,6 +106,8 @@ def behaviours(sample: Sample) -> dict[str, str]:
     rows["some dogs: 2 / 3 / 4 subjects"] = f"{some[2]} / {some[3]} / {some[4]} of 30"
     for prompt, kind in LIKENED:
         rows[prompt] = f"{sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))}/20"
+    alone = sum([s.kind for s in sample(LOOPING, seed).subjects] == [Kind.BOX] for seed in range(20))
+    rows["the camera loops around a red block: the block alone"] = f"{alone}/20"
     return rows
 
 
