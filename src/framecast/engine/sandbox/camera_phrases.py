@@ -32,7 +32,6 @@ way, every other attribute within one prompt of where it was.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
@@ -42,7 +41,7 @@ import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.effect_phrases import CLAUSE_WORDS
-from framecast.engine.sandbox.gloss import WORD, caption_words, is_known
+from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known
 from framecast.engine.sandbox.motion_names import ARTICLES
 from framecast.engine.sandbox.place_phrases import Embed
 from framecast.engine.sandbox.scene import Camera
@@ -63,7 +62,6 @@ DETERMINERS = ARTICLES | {"one", "two", "three", "four", "some", "each", "every"
 PREPOSITIONS = frozenset({"to", "into", "onto", "toward", "towards", "around", "round", "at", "on", "over", "past",
                           "through", "across", "from", "with", "by", "behind", "above", "below", "beside", "along",
                           "alongside", "near", "under", "up", "down", "off", "in", "out", "away"})
-_BREAK = re.compile(r"[,.;:!?]")
 
 
 class _Clause(NamedTuple):
@@ -124,11 +122,8 @@ class CameraGloss:
 
     def _clauses(self, prompt: str) -> list[_Clause]:
         """Camera clauses with a word no caption used or a subject's noun, in order."""
-        words = list(WORD.finditer(prompt))
-        lower = [m.group(0).lower() for m in words]
-
-        def joined(a: int, b: int) -> bool:  # no punctuation between words a and b
-            return not _BREAK.search(prompt, words[a].end(), words[b].start())
+        parsed = PromptWords(prompt)
+        words, lower, joined = parsed.matches, parsed.lower, parsed.joined
 
         out = []
         for i, word in enumerate(lower):

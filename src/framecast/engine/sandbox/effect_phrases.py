@@ -32,7 +32,6 @@ motion it already follows (written too, motion stayed at 94.0 % over the three d
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, caption_words, is_known, training_verb_heads
+from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known, training_verb_heads
 from framecast.engine.sandbox.motion_names import VERBS_PATH, load_verbs
 from framecast.engine.sandbox.place_phrases import Embed, place_prepositions
 from framecast.engine.sandbox.scene import Effect
@@ -63,7 +62,6 @@ AUXILIARIES: dict[str, str] = {
 }
 CLAUSE_WORDS = frozenset({"and", "then", "while", "as", "before", "after", "until", "when", "where", "which",
                           "that", "who", "but", "or"})
-_BREAK = re.compile(r"[,.;:!?]")
 
 
 def verb_phrases() -> list[tuple[str, Effect | None]]:
@@ -189,11 +187,8 @@ class EffectPhraseGloss:
     def _phrases(self, prompt: str) -> list[_Phrase]:
         """Every phrase to read: each verb no caption used, from it or its auxiliary, with one to
         :data:`MAX_AFTER` more words."""
-        words = list(WORD.finditer(prompt))
-        lower = [m.group(0).lower() for m in words]
-
-        def joined(a: int, b: int) -> bool:  # no punctuation between words a and b
-            return not _BREAK.search(prompt, words[a].end(), words[b].start())
+        parsed = PromptWords(prompt)
+        words, lower, joined = parsed.matches, parsed.lower, parsed.joined
 
         out = []
         for i, word in enumerate(lower):

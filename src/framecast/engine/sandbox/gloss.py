@@ -17,7 +17,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases",
+__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases",
            "training_verb_heads", "training_words"]
 
 T = TypeVar("T")
@@ -25,6 +25,21 @@ T = TypeVar("T")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
+_PUNCTUATION = re.compile(r"[,.;:!?]")
+
+
+class PromptWords:
+    """A prompt's words, as matches and in lower case, and where punctuation parts them: what the
+    phrase glosses walk over."""
+
+    def __init__(self, prompt: str) -> None:
+        self.prompt = prompt
+        self.matches = list(WORD.finditer(prompt))
+        self.lower = [m.group(0).lower() for m in self.matches]
+
+    def joined(self, a: int, b: int) -> bool:
+        """Whether no punctuation stands between words ``a`` and ``b``."""
+        return not _PUNCTUATION.search(self.prompt, self.matches[a].end(), self.matches[b].start())
 
 
 def training_phrases() -> set[str]:
