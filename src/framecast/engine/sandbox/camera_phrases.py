@@ -124,7 +124,6 @@ class CameraGloss:
         """Camera clauses with a word no caption used or a subject's noun, in order."""
         parsed = PromptWords(prompt)
         words, lower, joined = parsed.matches, parsed.lower, parsed.joined
-
         out = []
         for i, word in enumerate(lower):
             if word not in HEADS:

@@ -189,7 +189,6 @@ class EffectPhraseGloss:
         :data:`MAX_AFTER` more words."""
         parsed = PromptWords(prompt)
         words, lower, joined = parsed.matches, parsed.lower, parsed.joined
-
         out = []
         for i, word in enumerate(lower):
             if not self._is_verb(word):
