@@ -7,7 +7,7 @@ import pytest
 
 from framecast.engine.sandbox.captions import TRAIN_RATES, caption
 from framecast.engine.sandbox.colour_names import colour_gloss
-from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
+from framecast.engine.sandbox.gloss import Gloss, Reading, rewritten, training_words
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.scene import Colour, Kind
 
@@ -47,3 +47,10 @@ def test_no_training_caption_is_changed() -> None:
     for _ in range(3000):
         text = caption(rng, rates=TRAIN_RATES).text
         assert kinds(colours(text)) == text, text
+
+
+def test_rewritten_makes_each_edit_in_order() -> None:
+    prompt = "a dog on a soundstage, the camera loops around, bounces like a ball"
+    edits = [(21, 21, " studio"), (23, 46, "the camera circles around"), (55, 67, "")]
+    assert rewritten(prompt, edits) == "a dog on a soundstage studio, the camera circles around, bounces"
+    assert rewritten(prompt, []) == prompt

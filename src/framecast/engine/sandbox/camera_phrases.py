@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.effect_phrases import CLAUSE_WORDS
-from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known
+from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known, rewritten
 from framecast.engine.sandbox.motion_names import ARTICLES
 from framecast.engine.sandbox.place_phrases import Embed
 from framecast.engine.sandbox.scene import Camera
@@ -101,7 +101,7 @@ class CameraGloss:
         if not clauses:
             return prompt, []
         similarity = self.embed([c.text for c in clauses]) @ self.phrases.T
-        out, last, read = [], 0, []
+        edits, read = [], []
         for clause, row in zip(clauses, similarity, strict=True):
             nearest = int(row.argmax())
             camera = self.meanings[nearest]
@@ -115,10 +115,9 @@ class CameraGloss:
                 said = _without_object(said)
                 if clause.tail and not said.lower().endswith(clause.tail.lower()):
                     said = f"{said} {clause.tail}"
-            out += [prompt[last:clause.span[0]], said]
-            last = clause.span[1]
+            edits.append((*clause.span, said))
             read.append((clause.text, camera))
-        return "".join(out) + prompt[last:], read
+        return rewritten(prompt, edits), read
 
     def _clauses(self, prompt: str) -> list[_Clause]:
         """Camera clauses with a word no caption used or a subject's noun, in order."""

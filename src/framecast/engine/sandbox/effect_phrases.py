@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known, training_verb_heads
+from framecast.engine.sandbox.gloss import WORD, PromptWords, caption_words, is_known, rewritten, training_verb_heads
 from framecast.engine.sandbox.motion_names import VERBS_PATH, load_verbs
 from framecast.engine.sandbox.place_phrases import Embed, place_prepositions
 from framecast.engine.sandbox.scene import Effect
@@ -134,14 +134,10 @@ class EffectPhraseGloss:
 
     def read(self, prompt: str) -> tuple[str, list[tuple[str, Effect]]]:
         """Both at once, embedding the phrases once."""
-        out, last, read = [], 0, []
-        for phrase, effect in self._read(prompt):
-            # Glossed again, the verb is followed by a training verb, where its phrases stop: never read twice.
-            end, said = phrase.verb_end, w.conjugate(w.EFFECT[effect].train[0], phrase.form)
-            out += [prompt[last:end], " ", said]
-            last = end
-            read.append((prompt[phrase.span[0]:phrase.span[1]], effect))
-        return "".join(out) + prompt[last:], read
+        found = self._read(prompt)
+        # Glossed again, the verb is followed by a training verb, where its phrases stop: never read twice.
+        edits = [(p.verb_end, p.verb_end, f" {w.conjugate(w.EFFECT[effect].train[0], p.form)}") for p, effect in found]
+        return rewritten(prompt, edits), [(prompt[p.span[0]:p.span[1]], effect) for p, effect in found]
 
     def _read(self, prompt: str) -> list[tuple[_Phrase, Effect]]:
         """The phrases read as effects, in order: of each verb's phrases the one nearest a training

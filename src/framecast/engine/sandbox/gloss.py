@@ -10,14 +10,15 @@ use only known words, so no gloss ever changes one, and the generator is the sam
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "training_phrases",
+__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "rewritten",
+           "training_phrases",
            "training_verb_heads", "training_words"]
 
 T = TypeVar("T")
@@ -40,6 +41,16 @@ class PromptWords:
     def joined(self, a: int, b: int) -> bool:
         """Whether no punctuation stands between words ``a`` and ``b``."""
         return not _PUNCTUATION.search(self.prompt, self.matches[a].end(), self.matches[b].start())
+
+
+def rewritten(prompt: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``prompt`` with each (start, end, text) edit made, in order and not overlapping: the span
+    replaced by the text (an empty span inserts it, empty text cuts the span)."""
+    out, last = [], 0
+    for start, end, text in edits:
+        out += [prompt[last:start], text]
+        last = end
+    return "".join(out) + prompt[last:]
 
 
 def training_phrases() -> set[str]:

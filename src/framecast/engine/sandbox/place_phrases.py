@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, caption_words, is_known
+from framecast.engine.sandbox.gloss import WORD, caption_words, is_known, rewritten
 from framecast.engine.sandbox.scene import Setting
 
 __all__ = ["MIN_SIMILARITY", "PlaceGloss", "build_place_gloss", "place_prepositions", "training_phrases"]
@@ -94,14 +94,11 @@ class PlaceGloss:
     def read(self, prompt: str) -> tuple[str, list[tuple[str, Setting]]]:
         """Both at once, embedding the phrases once."""
         found = self._read(prompt)
-        out, last = [], 0
-        for (_, end), setting in found:
-            said = SAID[setting]
-            if prompt[:end].lower().endswith(said) or prompt[end:].lower().lstrip().startswith(said):
-                continue  # already said ("on a soundstage studio")
-            out += [prompt[last:end], " ", said]
-            last = end
-        return "".join(out) + prompt[last:], [(prompt[a:b], setting) for (a, b), setting in found]
+        edits = [(end, end, f" {SAID[setting]}") for (_, end), setting in found
+                 # not where already said ("on a soundstage studio")
+                 if not (prompt[:end].lower().endswith(SAID[setting])
+                         or prompt[end:].lower().lstrip().startswith(SAID[setting]))]
+        return rewritten(prompt, edits), [(prompt[a:b], setting) for (a, b), setting in found]
 
     def _read(self, prompt: str) -> list[tuple[tuple[int, int], Setting]]:
         spans = self._candidates(prompt)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from framecast.engine.sandbox.gloss import WORD, training_phrases, training_verb_heads
+from framecast.engine.sandbox.gloss import WORD, rewritten, training_phrases, training_verb_heads
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
 __all__ = ["MAX_WORDS", "Similes", "similes"]
@@ -45,19 +45,19 @@ class Similes:
 
     def read(self, prompt: str) -> tuple[str, list[str]]:
         """``prompt`` without its likenesses, and the likenesses left out, in order."""
-        out, last, found = [], 0, []
+        edits: list[tuple[int, int, str]] = []
+        found = []
         for start, end in self._spans(prompt):
             said = prompt[start:end]
             if self._is_kept(said):
                 continue
             # The space before the likeness goes with it: "bounces like a ball in" -> "bounces in".
-            cut = start
+            cut, last = start, edits[-1][1] if edits else 0
             while cut > last and prompt[cut - 1].isspace():
                 cut -= 1
-            out.append(prompt[last:cut])
-            last = end
+            edits.append((cut, end, ""))
             found.append(said)
-        return "".join(out) + prompt[last:], found
+        return rewritten(prompt, edits), found
 
     def _spans(self, prompt: str) -> list[tuple[int, int]]:
         """Where the likenesses are: only those whose end is clear, and not "like" the verb ("I'd like a")."""
