@@ -14,7 +14,7 @@ from framecast.engine.sandbox.model import (
     DEFAULT_WEIGHTS,
     NOTHING,
     GeneratorConfig,
-    NamedEffect,
+    NamedValue,
     SceneGenerator,
     _sharpen_stop,
     load_generator,
@@ -173,7 +173,7 @@ def test_a_named_effect_no_subject_was_drawn_with_is_given_to_a_subject_without_
     model = SceneGenerator(TINY).eval()
     text = torch.randn(8, 384)
     melt, none = tk.token_of("effect", Effect.MELT), tk.token_of("effect", Effect.NONE)
-    named = [NamedEffect(melt, (2, 3))]
+    named = [NamedValue(melt, (2, 3))]
     forced = 0
     for seed in range(150):
         plain = model.sample(text, None, seed)
@@ -187,6 +187,62 @@ def test_a_named_effect_no_subject_was_drawn_with_is_given_to_a_subject_without_
             first = min(i for i, (a, b) in enumerate(zip(plain, covered, strict=False)) if a != b)
             assert plain[first] == none and covered[first] == melt  # everything before it stays as it was
     assert forced >= 5, forced
+
+
+def _kinds(tokens: np.ndarray) -> list[int]:
+    """The kind token of each subject in ``tokens`` (a closing END left out)."""
+    return [int(tokens[p]) for p in range(tk.subject_position(0, "kind"), len(tokens), tk.SUBJECT_LEN)
+            if not tk.is_end(p, int(tokens[p]))]
+
+
+def test_a_named_kind_no_subject_was_drawn_as_becomes_one_more_subject_where_the_scene_closed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from framecast.engine.sandbox import model as generator_model
+    from framecast.engine.sandbox.scene import MAX_SUBJECTS
+    from framecast.engine.sandbox.world import GENERATED_KINDS
+
+    torch.manual_seed(0)
+    model = SceneGenerator(TINY).eval()
+    text = torch.randn(40, 384)  # a long prompt: a random model's subjects seldom look near the named words
+    fish = tk.token_of("kind", GENERATED_KINDS[-1])
+    named = [NamedValue(fish, (36,))]
+    monkeypatch.setattr(generator_model, "NAMED_KIND_FLOOR", float("-inf"))  # a random model finds little plausible
+    added = 0
+    for seed in range(200):  # a random model mostly draws four subjects: one in ten closes earlier
+        plain = model.sample(text, None, seed)
+        drawn = model.sample(text, None, seed, kinds=named)
+        assert np.array_equal(model.sample(text, None, seed, kinds=named), drawn)
+        if fish in _kinds(plain) or len(_kinds(plain)) == MAX_SUBJECTS:
+            assert np.array_equal(drawn, plain)  # already drawn, or no room for another
+        elif not np.array_equal(drawn, plain):  # unless a subject of another kind read those words
+            added += 1
+            closed = tk.length_for_count(len(_kinds(plain))) - 1
+            assert np.array_equal(drawn[:closed], plain[:closed])  # every subject before it stays as it was
+            assert drawn[closed] == fish  # one more subject where it closed; the scene is drawn on from there
+    assert added >= 5, added
+    # With the floor, a kind the generator finds implausible where it closed the scene is not added.
+    monkeypatch.setattr(generator_model, "NAMED_KIND_FLOOR", 0.0)
+    closing_wins = [seed for seed in range(60) if fish not in _kinds(model.sample(text, None, seed))]
+    assert closing_wins
+    for seed in closing_wins[:10]:
+        assert fish not in _kinds(model.sample(text, None, seed, kinds=named))
+
+
+def test_the_named_kinds_are_what_the_word_channel_reads_in_words() -> None:
+    from framecast.engine.sandbox.scene import Kind
+    from framecast.engine.sandbox.text import TextEncoder
+
+    encoder, model = TextEncoder(), load_generator()
+    prompt = "a man with a red ball at the beach"
+    text = encoder.encode_one(prompt)
+    found = model.named_kinds(text, encoder.wordlike(prompt))
+    assert [k.token for k in found] == [tk.token_of("kind", k) for k in (Kind.PERSON, Kind.BALL)]
+    for named, word in zip(found, ("man", "ball"), strict=True):
+        ((a, b),) = encoder.token_spans(prompt, ((prompt.index(word), prompt.index(word) + len(word)),))
+        assert set(range(a, b)) <= set(named.pieces)
+    assert model.named_kinds(text, [False] * text.shape[0]) == []
+    plain = "moving right slowly in a warm glow"
+    assert model.named_kinds(encoder.encode_one(plain), encoder.wordlike(plain)) == []
 
 
 def test_the_named_effects_are_what_the_word_channel_reads_in_words() -> None:

@@ -134,13 +134,19 @@ def test_a_subject_with_a_companion_shows_both() -> None:
     for seed in range(3):
         found, _ = _found("a woman with a brown dog walking", seed)
         assert {k for k, _ in found} == {Kind.PERSON, Kind.DOG}
-    # One phrasing can come and go between training runs; across eleven, most samples show both.
-    # Measured: 166 of 220 (the weights before these: 153). "A man with a red ball" draws the man
-    # alone in both, as if the ball were his to hold.
+    # One phrasing can come and go between training runs; across eleven, nearly every sample shows
+    # both. Measured: 206 of 220; 166 before a named kind left undrawn was added (the model's
+    # _unnamed), when "a man with a red ball at the beach" drew the man or the ball alone on 20 of
+    # 20 seeds and "a dog with a cat in the snow" the dog or the cat alone.
     p = shipped_pipeline()
     both = sum({s.kind for s in p.sample_scene(prompt, "", seed).subjects} == kinds
                for prompt, kinds in COMPANIONS for seed in range(20))
-    assert both >= 0.6 * 20 * len(COMPANIONS), both
+    assert both >= 0.85 * 20 * len(COMPANIONS), both
+    # Measured 10 and 16 of 20 (a ball drawn first leaves the man implausible where the scene closed).
+    for prompt, kinds in (("a man with a red ball at the beach", {Kind.PERSON, Kind.BALL}),
+                          ("a dog with a cat in the snow", {Kind.DOG, Kind.CAT})):
+        drawn = [{s.kind for s in p.sample_scene(prompt, "", seed).subjects} for seed in range(20)]
+        assert drawn.count(kinds) >= 8, prompt
 
 
 @pytest.mark.parametrize(("prompt", "kinds"), [

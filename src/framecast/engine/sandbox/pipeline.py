@@ -106,7 +106,9 @@ class SandboxPipeline:
         with self._lock:
             glossed, read = self._glossed(prompt or "")
             text = self._encoder.encode_one(glossed)
-            effects = self._generator.named_effects(text, self._encoder.wordlike(glossed))
+            wordlike = self._encoder.wordlike(glossed)
+            effects = self._generator.named_effects(text, wordlike)
+            kinds = self._generator.named_kinds(text, wordlike)
             negative = None
             if negative_prompt.strip():
                 glossed_negative, read_negative = self._glossed(negative_prompt)
@@ -117,7 +119,7 @@ class SandboxPipeline:
                 stop = EXACT_STOP_TEMPERATURE
                 read.append(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
                             "how many subjects follow is drawn by its likeliest reading")
-            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects,
+            tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects, kinds=kinds,
                                             stop_temperature=stop)
         return tk.decode(tokens), read
 
