@@ -147,6 +147,10 @@ def test_a_subject_with_a_companion_shows_both() -> None:
                           ("a dog with a cat in the snow", {Kind.DOG, Kind.CAT})):
         drawn = [{s.kind for s in p.sample_scene(prompt, "", seed).subjects} for seed in range(20)]
         assert drawn.count(kinds) >= 8, prompt
+    # The log says which subject was added (seed 0 draws the man, then closes the scene).
+    added = "drew a ball, which the prompt names and the generator had left out, as one more subject"
+    assert added in generation_log(p, "a man with a red ball at the beach")
+    assert not any(line.startswith("drew a") for line in generation_log(p, "a red ball and a blue dog"))
 
 
 @pytest.mark.parametrize(("prompt", "kinds"), [
@@ -234,6 +238,10 @@ def test_an_effect_the_prompt_names_is_drawn_even_where_the_decoder_looked_away(
     for frame in ("a large red box moving right until it melts down", prompt):
         assert all(any(s.effect is Effect.MELT for s in p.sample_scene(frame, "", seed).subjects)
                    for seed in range(20))
+    # and the log says so
+    assert "gave subject 1 (box) the effect Melt, which the prompt names and its draw had left out" in \
+        generation_log(p, prompt)
+    assert not any("the effect" in line for line in generation_log(p, "a large red box moving right until it melts"))
 
 
 def test_every_member_of_a_plural_group_takes_the_effect_said_of_the_group(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -317,6 +317,7 @@ class SceneGenerator(nn.Module):
         stop_temperature: float = STOP_TEMPERATURE,
         effects: Sequence[NamedValue] = (),
         kinds: Sequence[NamedValue] = (),
+        record: dict[int, int] | None = None,
     ) -> npt.NDArray[np.int64]:
         """One scene's tokens for a prompt's (L, 384) embeddings, steered away from ``negative``'s.
 
@@ -340,6 +341,8 @@ class SceneGenerator(nn.Module):
         to its words, and the scene is drawn again from there with the same random draws, so
         everything before that field stays as it was. Then the members of a plural group drawn
         without it take the effect said of the group (:meth:`_shared`).
+
+        ``record``, if given, is filled with the fields those checks set (position -> token), for the log.
         """
         branches = [text] if negative is None or negative.shape[0] == 0 else [text, negative]
         length = min(max(e.shape[0] for e in branches), MAX_TEXT_POSITIONS)
@@ -364,6 +367,8 @@ class SceneGenerator(nn.Module):
                     break
                 forced[pick[0]] = pick[1]
                 tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
+        if record is not None:
+            record.update(forced)
         return np.asarray(tokens, dtype=np.int64)
 
     def _draw(self, prompt: tuple[torch.Tensor, torch.Tensor], seed: int, guidance: float, min_p: float,

@@ -41,6 +41,17 @@ GUIDANCE = 3.0
 RENDER_BATCH = 8  # frames between progress reports
 
 
+def _forced_line(scene: Scene, position: int) -> str:
+    """What the generator's checks set at ``position`` of ``scene``'s tokens, as a line for the log."""
+    k = tk.SLOT_INDEX[position] - 1
+    subject = scene.subjects[k]
+    if tk.FIELD_OF_POSITION[position].name == "kind":
+        return (f"drew a {subject.kind.value}, which the prompt names and the generator had left out, "
+                "as one more subject")
+    return (f"gave subject {k + 1} ({subject.kind.value}) the effect {subject.effect.value}, which the prompt names "
+            "and its draw had left out")
+
+
 def describe_scene(scene: Scene) -> str:
     """One human-readable line: what the generator decided."""
     subjects = "; ".join(
@@ -119,9 +130,11 @@ class SandboxPipeline:
                 stop = EXACT_STOP_TEMPERATURE
                 read.append(f"read the exact number{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}: "
                             "how many subjects follow is drawn by its likeliest reading")
+            forced: dict[int, int] = {}
             tokens = self._generator.sample(text, negative, seed, guidance=self._guidance, effects=effects, kinds=kinds,
-                                            stop_temperature=stop)
-        return tk.decode(tokens), read
+                                            stop_temperature=stop, record=forced)
+        scene = tk.decode(tokens)
+        return scene, read + [_forced_line(scene, position) for position in sorted(forced)]
 
     def _glossed(self, text: str) -> tuple[str, list[str]]:
         read: list[str] = []
