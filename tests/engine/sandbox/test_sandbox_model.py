@@ -198,7 +198,7 @@ def _kinds(tokens: np.ndarray) -> list[int]:
 def test_a_named_kind_no_subject_was_drawn_as_becomes_one_more_subject_where_the_scene_closed(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from framecast.engine.sandbox import model as generator_model
-    from framecast.engine.sandbox.scene import MAX_SUBJECTS
+    from framecast.engine.sandbox.scene import MAX_SUBJECTS, Effect
     from framecast.engine.sandbox.world import GENERATED_KINDS
 
     torch.manual_seed(0)
@@ -220,6 +220,16 @@ def test_a_named_kind_no_subject_was_drawn_as_becomes_one_more_subject_where_the
             assert np.array_equal(drawn[:closed], plain[:closed])  # every subject before it stays as it was
             assert drawn[closed] == fish  # one more subject where it closed; the scene is drawn on from there
     assert added >= 5, added
+    # What the checks set is recorded, and only where it was drawn: with an effect check after the
+    # kind check, the draw may close before the added subject.
+    melt = tk.token_of("effect", Effect.MELT)
+    recorded = 0
+    for seed in range(200):
+        record: dict[int, int] = {}
+        drawn = model.sample(text, None, seed, kinds=named, effects=[NamedValue(melt, (3,))], record=record)
+        assert all(p < len(drawn) and drawn[p] == t for p, t in record.items()), (seed, record)
+        recorded += bool(record)
+    assert recorded >= 5, recorded
     # With the floor, a kind the generator finds implausible where it closed the scene is not added.
     monkeypatch.setattr(generator_model, "NAMED_KIND_FLOOR", 0.0)
     closing_wins = [seed for seed in range(60) if fish not in _kinds(model.sample(text, None, seed))]

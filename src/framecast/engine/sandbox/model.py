@@ -368,7 +368,8 @@ class SceneGenerator(nn.Module):
                 forced[pick[0]] = pick[1]
                 tokens = self._draw(prompt, seed, guidance, min_p, stop_temperature, forced)
         if record is not None:
-            record.update(forced)
+            # A later check can make the draw close before a field set earlier: only those drawn count.
+            record.update({p: t for p, t in forced.items() if p < len(tokens)})
         return np.asarray(tokens, dtype=np.int64)
 
     def _draw(self, prompt: tuple[torch.Tensor, torch.Tensor], seed: int, guidance: float, min_p: float,
