@@ -435,8 +435,8 @@ class SceneGenerator(nn.Module):
         end = fields[-1]
         if not tk.is_end(end, tokens[end]) or end in forced:
             return None  # four subjects already, or one added here before
-        named = {k.token for k in kinds}
-        missing = [k for k in kinds if k.token not in {tokens[p] for p in fields[:-1]}]
+        named, drawn = {k.token for k in kinds}, {tokens[p] for p in fields[:-1]}
+        missing = [k for k in kinds if k.token not in drawn]
         if not missing:
             return None
         logits, attention = self._read_back(tokens, prompt)
@@ -491,10 +491,18 @@ class SceneGenerator(nn.Module):
         return None
 
     @torch.inference_mode()
+    def named(self, text: torch.Tensor, wordlike: Sequence[bool]) -> tuple[list[NamedValue], list[NamedValue]]:
+        """:meth:`named_kinds` and :meth:`named_effects` from one pass of the word channel."""
+        if not self.config.word_channel:
+            return [], []
+        readings = self._word_readings(text)
+        return _runs(readings, wordlike, _KIND_TOKENS), _runs(readings, wordlike, _EFFECT_TOKENS)
+
+    @torch.inference_mode()
     def named_kinds(self, text: torch.Tensor, wordlike: Sequence[bool]) -> list[NamedValue]:
         """The kinds a prompt's (L, 384) embeddings name, read as :meth:`named_effects` reads effects
         ("a man with a red ball": person, ball). None without a word channel."""
-        return self._named(text, wordlike, _KIND_TOKENS)
+        return self.named(text, wordlike)[0]
 
     @torch.inference_mode()
     def named_effects(self, text: torch.Tensor, wordlike: Sequence[bool]) -> list[NamedValue]:
@@ -504,26 +512,28 @@ class SceneGenerator(nn.Module):
         phrase names one effect ("then" may read as a poke on its own). A run counts only if one of its
         pieces is ``wordlike`` (three letters or more: the channel's reading of "a" or [CLS] means
         nothing). None without a word channel."""
-        return self._named(text, wordlike, _EFFECT_TOKENS)
+        return self.named(text, wordlike)[1]
 
-    def _named(self, text: torch.Tensor, wordlike: Sequence[bool], values: tuple[int, ...]) -> list[NamedValue]:
-        """Runs of word pieces the word channel reads as one of ``values`` (see :meth:`named_effects`)."""
-        if not self.config.word_channel:
-            return []
+    def _word_readings(self, text: torch.Tensor) -> torch.Tensor:
+        """(L, C): the word channel's reading of each word piece of a prompt's (L, 384) embeddings."""
         length = min(text.shape[0], MAX_TEXT_POSITIONS)
-        readings = torch.softmax(self.word_logits(self.words(text[None, :length].to(self.field_embedding.dtype)))[0],
-                                 -1)
-        best, top = readings.max(-1)
-        runs: list[list[int]] = []
-        for i in range(length):
-            if int(top[i]) in values and float(best[i]) >= EFFECT_READING:
-                if runs and i - runs[-1][-1] <= 2:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-        columns = list(values)
-        return [NamedValue(columns[int(readings[run][:, columns].sum(0).argmax())], tuple(run))
-                for run in runs if any(i < len(wordlike) and wordlike[i] for i in run)]
+        words = self.words(text[None, :length].to(self.field_embedding.dtype))
+        return torch.softmax(self.word_logits(words)[0], -1)
+
+
+def _runs(readings: torch.Tensor, wordlike: Sequence[bool], values: tuple[int, ...]) -> list[NamedValue]:
+    """Runs of word pieces the word channel reads as one of ``values`` (see :meth:`SceneGenerator.named_effects`)."""
+    best, top = readings.max(-1)
+    runs: list[list[int]] = []
+    for i in range(readings.shape[0]):
+        if int(top[i]) in values and float(best[i]) >= EFFECT_READING:
+            if runs and i - runs[-1][-1] <= 2:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    columns = list(values)
+    return [NamedValue(columns[int(readings[run][:, columns].sum(0).argmax())], tuple(run))
+            for run in runs if any(i < len(wordlike) and wordlike[i] for i in run)]
 
 
 def _sharpen_stop(logp: torch.Tensor, stop: int, temperature: float) -> torch.Tensor:

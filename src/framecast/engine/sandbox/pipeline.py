@@ -117,9 +117,7 @@ class SandboxPipeline:
         with self._lock:
             glossed, read = self._glossed(prompt or "")
             text = self._encoder.encode_one(glossed)
-            wordlike = self._encoder.wordlike(glossed)
-            effects = self._generator.named_effects(text, wordlike)
-            kinds = self._generator.named_kinds(text, wordlike)
+            kinds, effects = self._generator.named(text, self._encoder.wordlike(glossed))
             negative = None
             if negative_prompt.strip():
                 glossed_negative, read_negative = self._glossed(negative_prompt)
