@@ -27,6 +27,7 @@ from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, STOP_TEMPERATURE, SceneGenerator, load_generator
 from framecast.engine.sandbox.motion_names import motion_gloss
+from framecast.engine.sandbox.negations import Negations, negations
 from framecast.engine.sandbox.number_words import exact_counts, number_gloss
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
@@ -81,7 +82,8 @@ class SandboxPipeline:
         (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`),
         a camera clause by the camera training phrase nearest it, in its place ("the camera loops
         around the subject" draws no ring: :mod:`~framecast.engine.sandbox.camera_phrases`),
-        and leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`);
+        leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`), and
+        move a negated phrase to the negative prompt ("no dogs": :mod:`~framecast.engine.sandbox.negations`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
@@ -93,6 +95,7 @@ class SandboxPipeline:
         self._guidance = guidance
         self._glosses: tuple[tuple[str, TextGloss], ...] = ()
         self._similes: Similes | None = similes() if glosses else None
+        self._negations: Negations | None = negations() if glosses else None
         if glosses:
             # Embedding the phrase glosses' training phrases is most of loading (about 5 s on one
             # thread); nothing is encoding yet, so it takes two threads (2.6 s, the same embeddings
@@ -114,8 +117,10 @@ class SandboxPipeline:
         """The scene, and what the glosses read in the prompts, as lines for the log."""
         if self._generator is None or self._encoder is None:
             raise RuntimeError("the sandbox pipeline was closed")
+        prompt, negative_prompt, read = self._negated(prompt or "", negative_prompt)
         with self._lock:
-            glossed, read = self._glossed(prompt or "")
+            glossed, read_prompt = self._glossed(prompt)
+            read += read_prompt
             text = self._encoder.encode_one(glossed)
             kinds, effects = self._generator.named(text, self._encoder.wordlike(glossed))
             negative = None
@@ -133,6 +138,14 @@ class SandboxPipeline:
                                             stop_temperature=stop, record=forced)
         scene = tk.decode(tokens)
         return scene, read + [_forced_line(scene, position) for position in sorted(forced)]
+
+    def _negated(self, prompt: str, negative_prompt: str) -> tuple[str, str, list[str]]:
+        """The prompt without its negations, the negative prompt with them, and log lines for each."""
+        if self._negations is None:
+            return prompt, negative_prompt, []
+        prompt, negated = self._negations.read(prompt)
+        read = [f"read {said!r} as not wanted: steering away from it as the negative prompt does" for said in negated]
+        return prompt, ", ".join(p for p in (negative_prompt.strip(), *negated) if p), read
 
     def _glossed(self, text: str) -> tuple[str, list[str]]:
         read: list[str] = []

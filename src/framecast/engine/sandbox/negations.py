@@ -1,0 +1,110 @@
+"""Negations: "a cat in a park, no dogs" asks for no dog, and the generator cannot read "no".
+
+The generator draws every thing of the world a prompt names, and no training caption negates
+anything, so "no dogs" drew a dog on 20 of 20 seeds and "a snowy scene with no people" a person on
+20 of 20. What steers away from a thing is the negative prompt (guidance with the negative text),
+so the pipeline moves a negated phrase there: "a cat in a park, no dogs" is read as "a cat in a
+park" with "dogs" as one more negative phrase.
+
+A negation is "no", "without", "nor" or "not" before "a", "an" or "any", then one to
+:data:`MAX_WORDS` words up to punctuation, a word that starts a clause or a place, a training verb, or the end
+("or" stays inside it: "no dogs or cats"), that names a subject of the world: a kind's training noun,
+or a noun the kind gloss reads as one ("no mackerel"). "Nobody" and "no one" negate a person. Other
+negations stay in the prompt, where the generator reads them as well as it can: "no camera movement"
+draws a static shot on 20 of 20 seeds as it is, while as a negative prompt it drew a zoom on 20 of
+20, guidance pushing away from the shot the negative text drew. A "with", "and" or "but"
+just before the negation goes with it ("a snowy scene with no people" -> "a snowy scene"). Left
+alone: "no" before a comparison or an idiom ("no more than two balls", "no longer"), and "not"
+before a verb ("the camera does not move", which the training captions use to say a static shot).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from framecast.engine.sandbox import words as w
+from framecast.engine.sandbox.gloss import WORD, rewritten, training_verb_heads
+from framecast.engine.sandbox.kind_names import kind_gloss
+from framecast.engine.sandbox.place_phrases import place_prepositions
+
+__all__ = ["MAX_WORDS", "Negations", "negations"]
+
+MAX_WORDS = 4  # after the negating word
+CLAUSE_WORDS = frozenset({"and", "then", "while", "as", "before", "after", "until", "when", "where", "which",
+                          "that", "who", "but", "so", "because", "at", "to", "toward", "towards", "into", "from",
+                          "with", "is", "are", "was", "were"})
+# After "no", words that make it something other than "none of": "no more than", "no longer", "no matter".
+NOT_NONE = frozenset({"more", "less", "fewer", "longer", "shorter", "matter", "sooner", "later", "doubt", "way",
+                      "bigger", "smaller", "larger", "faster", "slower", "higher", "lower", "further", "farther",
+                      "than", "one", "sign", "sound", "end", "problem", "wonder"})
+PERSON = "a person"
+_CUE = re.compile(r"\b(?:nobody|no[- ]one|no|without|nor|not\s+(?:an?|any))\b", re.IGNORECASE)
+_NOBODY = re.compile(r"nobody|no[- ]one", re.IGNORECASE)
+_BREAK = re.compile(r"[,.;:!?()]")
+_JOINERS = frozenset({"with", "and", "but"})
+
+
+@dataclass(frozen=True)
+class Negations:
+    """Finds the negated phrases of a prompt and takes them out of it; see the module's doc."""
+
+    stops: frozenset[str]  # words a negated phrase ends before: clause words and prepositions
+    verbs: frozenset[str]  # ... and the training verbs, after its first word ("no dogs running")
+    things: frozenset[str]  # nouns that name a subject of the world, one word each, lower case
+
+    def read(self, prompt: str) -> tuple[str, list[str]]:
+        """``prompt`` without its negations, and what each negated, in order."""
+        edits: list[tuple[int, int, str]] = []
+        negated: list[str] = []
+        for start, end, said in self._spans(prompt):
+            cut, last = start, edits[-1][1] if edits else 0
+            joiner = next(reversed([*WORD.finditer(prompt, last, start)]), None)
+            if joiner and joiner.group(0).lower() in _JOINERS and not _BREAK.search(prompt, joiner.end(), start):
+                cut = joiner.start()
+            while cut > last and prompt[cut - 1].isspace():
+                cut -= 1
+            edits.append((cut, end, ""))
+            negated.append(said)
+        return _tidy(rewritten(prompt, edits)) if edits else prompt, negated
+
+    def _spans(self, prompt: str) -> list[tuple[int, int, str]]:
+        """(start, end, what is negated) of each negation whose end is clear."""
+        spans: list[tuple[int, int, str]] = []
+        for m in _CUE.finditer(prompt):
+            if spans and m.start() < spans[-1][1]:
+                continue
+            nobody = bool(_NOBODY.fullmatch(m.group(0)))
+            end, words = m.end(), list[str]()
+            for word in WORD.finditer(prompt, m.end()):
+                lower = word.group(0).lower()
+                if (_BREAK.search(prompt, end, word.start()) or lower in self.stops or (words and lower in self.verbs)
+                        or (not words and not nobody and m.group(0).lower() == "no" and lower in NOT_NONE)):
+                    break
+                words.append(word.group(0))
+                end = word.end()
+                if len(words) == MAX_WORDS:
+                    break
+            if nobody:  # and whatever follows it up to the phrase's end: "nobody around"
+                spans.append((m.start(), end, PERSON))
+            elif any(word.lower() in self.things for word in words):
+                spans.append((m.start(), end, " ".join(words)))
+        return spans
+
+
+def _tidy(text: str) -> str:
+    """What cutting phrases out leaves: no doubled or leading separators, no space before one."""
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])(\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
+    return re.sub(r"^[\s,;:.]+|[\s,;:]+$", "", text)
+
+
+@cache
+def negations() -> Negations:
+    """The negations reader for the shipped vocabulary."""
+    things = {noun for synonyms in w.KIND.values() for phrase in synonyms.train
+              for noun in (phrase.split()[-1], w.plural(phrase).split()[-1])}
+    return Negations(frozenset(CLAUSE_WORDS | place_prepositions()), training_verb_heads(),
+                     frozenset(things | set(kind_gloss().meanings)))

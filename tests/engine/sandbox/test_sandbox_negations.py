@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framecast.engine.sandbox.captions import caption
+from framecast.engine.sandbox.evaluate import EVAL_RATES
+from framecast.engine.sandbox.negations import negations
+from framecast.engine.sandbox.pipeline import SandboxPipeline
+from framecast.engine.sandbox.scene import Camera, Kind
+
+from .sandbox_support import assert_training_captions_unchanged, generation_log, shipped_pipeline
+
+
+@pytest.mark.parametrize(("prompt", "read", "negated"), [
+    ("a cat in a park, no dogs", "a cat in a park", ["dogs"]),
+    ("a snowy scene with no people", "a snowy scene", ["people"]),
+    ("a red ball without any boxes", "a red ball", ["any boxes"]),
+    ("a dog and no cats in the snow", "a dog in the snow", ["cats"]),
+    ("a cat but not any dogs", "a cat", ["dogs"]),
+    ("a cat, not a dog, sleeps", "a cat, sleeps", ["dog"]),
+    ("a sky with no birds or stars", "a sky", ["birds or stars"]),
+    ("No dogs. A red ball bounces", "A red ball bounces", ["dogs"]),
+    ("a field with no dogs running around", "a field running around", ["dogs"]),  # ends before a training verb
+    ("a beach with no mackerel", "a beach", ["mackerel"]),  # a noun the kind gloss reads as a fish
+    ("an empty street, nobody around", "an empty street", ["a person"]),
+    ("no one in the desert at night", "in the desert at night", ["a person"]),
+    # Not "none of" a thing, or not a thing of the world: left where the generator reads it.
+    ("no more than two balls bounce", "no more than two balls bounce", []),
+    ("the camera does not move", "the camera does not move", []),
+    ("a star, no camera movement", "a star, no camera movement", []),
+    ("a man with no hat walks left", "a man with no hat walks left", []),
+    ("a ball spinning without stopping", "a ball spinning without stopping", []),
+    ("No, a red ball", "No, a red ball", []),
+])
+def test_a_negated_subject_is_taken_out_of_the_prompt(prompt: str, read: str, negated: list[str]) -> None:
+    assert negations().read(prompt) == (read, negated)
+
+
+def test_no_training_or_held_out_caption_is_changed() -> None:
+    assert_training_captions_unchanged(lambda text: negations().read(text)[0], count=3000)
+    rng = np.random.default_rng(2024)  # the evaluation's own draw
+    held_out = [caption(rng, held_out=True, rates=EVAL_RATES).text for _ in range(1000)]
+    assert [text for text in held_out if negations().read(text)[0] != text] == []
+
+
+@pytest.mark.parametrize(("prompt", "wanted", "unwanted"), [
+    ("a cat in a park, no dogs", Kind.CAT, Kind.DOG),
+    ("a red ball without any boxes", Kind.BALL, Kind.BOX),
+    ("a snowy scene with no people", None, Kind.PERSON),
+])
+def test_the_pipeline_draws_no_subject_the_prompt_negates(prompt: str, wanted: Kind | None, unwanted: Kind) -> None:
+    plain = SandboxPipeline(glosses=False)
+    # Read as written, the generator draws the negated subject on 20 of 20 seeds.
+    assert all(unwanted in {s.kind for s in plain.sample_scene(prompt, "", seed).subjects} for seed in range(3))
+    p = shipped_pipeline()
+    for seed in range(10):
+        kinds = {s.kind for s in p.sample_scene(prompt, "", seed).subjects}
+        assert unwanted not in kinds and (wanted is None or wanted in kinds), (seed, kinds)
+
+
+def test_a_negation_joins_the_request_negative_prompt_and_is_logged() -> None:
+    p = shipped_pipeline()
+    # Kinds that animals in a field are drawn as on these seeds, with and without the negations.
+    seeds = range(20)
+    drawn = {s.kind for seed in seeds for s in p.sample_scene("animals in a field", "", seed).subjects}
+    assert {Kind.CAT, Kind.BIRD} <= drawn
+    both = {s.kind for seed in seeds for s in p.sample_scene("animals in a field, no cats", "birds", seed).subjects}
+    assert Kind.CAT not in both and Kind.BIRD not in both
+    lines = generation_log(p, "a cat in a park, no dogs")
+    assert "read 'dogs' as not wanted: steering away from it as the negative prompt does" in lines
+
+
+def test_a_camera_negation_still_reads_as_a_static_shot() -> None:
+    p = shipped_pipeline()
+    assert all(p.sample_scene("a dog running left, no camera movement", "", seed).camera is Camera.STATIC
+               for seed in range(10))
