@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from framecast.engine.sandbox.kind_names import (
     NOUNS_PATH,
+    build_gloss,
     kind_anchors,
     kind_gloss,
     noun_reader,
+    plain_nouns,
 )
 from framecast.engine.sandbox.scene import Kind
 
@@ -57,6 +60,24 @@ def test_the_shipped_table_reads_nouns_the_captions_never_used() -> None:
     for word in ("shot", "life", "token", "wolf", "horse", "american", "giant", "national", "tell", "dog", "dogs"):
         assert word not in gloss.meanings, word
     assert gloss("two starlings and a guard dog") == "two starling birds and a guard dog"
+
+
+def test_a_noun_before_a_plain_noun_modifies_it_and_is_left_alone() -> None:
+    nouns = table_of({"person": (10,), "jogger": (73,), "car": (72,), "hat": (72,), "way": (72,), "red": (72,)},
+                     SYNSETS)
+    nouns = replace(nouns, adjectives=frozenset({"red"}))
+    verbs = table_of({"hat": (1,), "run": (1,), "jogger": (1,)}, {1: ("motion", ())})
+    # A verb's form, an adjective and a caption's word are not plain nouns.
+    assert plain_nouns(nouns, {"way", "person"}, verbs) == {"car", "cars"}
+    with_plain = build_gloss(nouns, {"way", "person"}, verbs)
+    assert with_plain("a jogger car, a jogger hat, a jogger way") == (
+        "a jogger car, a jogger person hat, a jogger person way")
+    assert build_gloss(nouns, {"way", "person"})("a jogger car") == "a jogger person car"
+    # The shipped gloss: "sports" alone is a person (a sportsman), not before "car" or a fan.
+    gloss = kind_gloss()
+    assert gloss.meanings["sports"].meaning is Kind.PERSON
+    assert gloss("a red sports car and a sports fan") == "a red sports car and a sports fan person"
+    assert gloss("a tiger shark, two joggers running") == "a tiger shark fish, two jogger people running"
 
 
 def test_the_shipped_table_is_the_one_the_builder_writes_from_wordnet() -> None:

@@ -18,7 +18,8 @@ How a noun is read, from WordNet 3.0's nouns (``weights/wordnet_nouns.tsv.gz``),
   is named after the animal.
 - A word that is also an adjective ("American", "giant"), a proper name (WordNet's capitalised
   entries) or a word any caption uses is never glossed, and a noun that modifies another ("a guard
-  dog", "a king penguin") is left to the noun it modifies.
+  dog", "a king penguin", "a sports car") is left to the noun it modifies: a kind's noun, a glossed
+  one, or a plain noun, one that is not also an adjective, a verb or a caption's word ("car").
 
 Training captions use only known words, so the generator is the same with or without the gloss.
 """
@@ -31,11 +32,12 @@ from pathlib import Path
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
+from framecast.engine.sandbox.motion_names import shipped_verbs
 from framecast.engine.sandbox.scene import Kind
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
 __all__ = ["NOUNS_PATH", "THINGS", "KindGloss", "build_gloss", "kind_anchors", "kind_gloss", "load_nouns",
-           "noun_reader"]
+           "noun_reader", "plain_nouns"]
 
 NOUNS_PATH = Path(__file__).with_name("weights") / "wordnet_nouns.tsv.gz"
 
@@ -77,12 +79,15 @@ def noun_reader(table: WordNetTable, anchors: dict[int, Kind]) -> Callable[[str]
     return word_reader(table, anchors, THINGS, METONYMS, animals_first)
 
 
-def build_gloss(table: WordNetTable, known: set[str]) -> KindGloss:
+def build_gloss(table: WordNetTable, known: set[str], verbs: WordNetTable | None = None) -> KindGloss:
     """The gloss for the table's one-word common nouns that are not in ``known`` (nor plurals of
-    known words) and not adjectives, each read as a kind when the rules read it as one."""
+    known words) and not adjectives, each read as a kind when the rules read it as one. With
+    ``verbs``, a noun before a plain noun (:func:`plain_nouns`) is left to it too."""
     read = noun_reader(table, kind_anchors(table))
     heads = {p.split()[-1].lower() for synonyms in w.KIND.values() for p in synonyms.train}
     heads |= {w.plural(h) for h in heads}
+    if verbs is not None:
+        heads |= plain_nouns(table, known, verbs)
     meanings: dict[str, Reading[Kind]] = {}
     for noun in table.senses:
         if "_" in noun or "-" in noun or noun in known or _singular(noun) in known or noun in table.adjectives:
@@ -97,6 +102,16 @@ def build_gloss(table: WordNetTable, known: set[str]) -> KindGloss:
     return Gloss(meanings, frozenset(heads | set(meanings)))
 
 
+def plain_nouns(table: WordNetTable, known: set[str], verbs: WordNetTable) -> set[str]:
+    """The table's common nouns that are nothing else, and their plurals: no adjective, no form of
+    a verb, no word a caption uses. One before them modifies them ("a sports car", "a tiger shark"),
+    where a verb ("a jogger running") or a caption's word ("a lark way up high") says nothing of the kind."""
+    forms = {w.conjugate(verb, form) for verb in verbs.senses if "_" not in verb for form in ("base", "third", "ing")}
+    nouns = {noun for noun in table.senses if noun.isalpha() and noun.islower() and noun not in known
+             and noun not in table.adjectives and noun not in forms}
+    return nouns | {w.plural(noun) for noun in nouns}
+
+
 def _singular(word: str) -> str:
     """``word`` without a regular plural ending (a few WordNet nouns are plurals of taught words)."""
     for plural_end, singular_end in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ses", "s"),
@@ -109,4 +124,4 @@ def _singular(word: str) -> str:
 @cache
 def kind_gloss(path: Path = NOUNS_PATH) -> KindGloss:
     """The gloss for the shipped noun table and the shipped training vocabulary (built once)."""
-    return build_gloss(load_nouns(path), training_words())
+    return build_gloss(load_nouns(path), training_words(), shipped_verbs())

@@ -32,7 +32,8 @@ from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
 from framecast.engine.sandbox.scene import Gait, Motion
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
-__all__ = ["MOVES", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors", "motion_gloss"]
+__all__ = ["MOVES", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors", "motion_gloss",
+           "shipped_verbs"]
 
 VERBS_PATH = Path(__file__).with_name("weights") / "wordnet_verbs.tsv.gz"
 
@@ -54,6 +55,12 @@ _FORMS = ("base", "third", "ing")
 
 def load_verbs(path: Path) -> WordNetTable:
     return load_table(path, "verb table")
+
+
+@cache
+def shipped_verbs() -> WordNetTable:
+    """The shipped verb table, read once for the glosses that use it."""
+    return load_verbs(VERBS_PATH)
 
 
 def _one_word_verbs() -> dict[Move, list[str]]:
@@ -89,4 +96,4 @@ def build_gloss(table: WordNetTable, known: set[str]) -> MotionGloss:
 @cache
 def motion_gloss(path: Path = VERBS_PATH) -> MotionGloss:
     """The gloss for the shipped verb table and the shipped training vocabulary (built once)."""
-    return build_gloss(load_verbs(path), training_words())
+    return build_gloss(shipped_verbs() if path == VERBS_PATH else load_verbs(path), training_words())
