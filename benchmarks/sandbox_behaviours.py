@@ -16,8 +16,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - "one" and "a single" before six nouns with a verb (10 seeds each): one subject;
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
 - a camera clause built on a subject's noun ("the camera loops around the subject"): no ring (20 seeds);
-- a negated subject ("a cat in a park, no dogs"): the subject asked for, and not the one negated
-  (six prompts, 20 seeds each); "no camera movement": a static shot (20 seeds);
+- a negated subject or effect ("a cat in a park, no dogs", "without exploding"): the subject asked
+  for, and not what was negated (eight prompts, 20 seeds each); "no camera movement": a static shot;
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
   draws table).
@@ -43,7 +43,7 @@ from sandbox_support import COMPANIONS, COUNTED, LISTED_COLOURS, LISTED_KINDS
 
 from framecast.engine.sandbox.evaluate import draws_table
 from framecast.engine.sandbox.pipeline import SandboxPipeline
-from framecast.engine.sandbox.scene import Camera, Colour, Kind, Scene
+from framecast.engine.sandbox.scene import Camera, Colour, Effect, Kind, Scene
 
 PAIRS = (
     ("a dog chasing a ball", {Kind.DOG, Kind.BALL}),
@@ -58,7 +58,7 @@ PAIRS = (
 LIKENED = (("a man in blue bounces like a ball", Kind.PERSON), ("a man deflates like a tyre", Kind.PERSON))
 # A camera clause whose verb is a ring's noun in the captions ("loops").
 LOOPING = "Cinematic shot of a rose-red block remaining motionless by the waves, the camera loops around the subject"
-# A negated subject: (prompt, the kind asked for if any, the kind negated).
+# A negated subject or effect: (prompt, the kind asked for if any, the kind or effect negated).
 NEGATED = (
     ("a cat in a park, no dogs", Kind.CAT, Kind.DOG),
     ("a red ball without any boxes", Kind.BALL, Kind.BOX),
@@ -66,6 +66,8 @@ NEGATED = (
     ("a snowy scene with no people", None, Kind.PERSON),
     ("an empty street, nobody around", None, Kind.PERSON),
     ("animals in a field, no cats", None, Kind.CAT),
+    ("a red ball bouncing without exploding", Kind.BALL, Effect.EXPLODE),
+    ("a box that does not melt", Kind.BOX, Effect.MELT),
 )
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
@@ -120,8 +122,8 @@ def behaviours(sample: Sample) -> dict[str, str]:
     alone = sum([s.kind for s in sample(LOOPING, seed).subjects] == [Kind.BOX] for seed in range(20))
     rows["the camera loops around a red block: the block alone"] = f"{alone}/20"
     for prompt, wanted, unwanted in NEGATED:
-        kinds = [{s.kind for s in sample(prompt, seed).subjects} for seed in range(20)]
-        rows[prompt] = f"{sum(unwanted not in k and (wanted is None or wanted in k) for k in kinds)}/20"
+        drawn = [{v for s in sample(prompt, seed).subjects for v in (s.kind, s.effect)} for seed in range(20)]
+        rows[prompt] = f"{sum(unwanted not in d and (wanted is None or wanted in d) for d in drawn)}/20"
     static = sum(sample("a dog running left, no camera movement", seed).camera is Camera.STATIC for seed in range(20))
     rows["a dog running left, no camera movement: static"] = f"{static}/20"
     return rows

@@ -7,7 +7,7 @@ from framecast.engine.sandbox.captions import caption
 from framecast.engine.sandbox.evaluate import EVAL_RATES
 from framecast.engine.sandbox.negations import negations
 from framecast.engine.sandbox.pipeline import SandboxPipeline
-from framecast.engine.sandbox.scene import Camera, Kind
+from framecast.engine.sandbox.scene import Camera, Effect, Kind
 
 from .sandbox_support import assert_training_captions_unchanged, generation_log, shipped_pipeline
 
@@ -25,9 +25,17 @@ from .sandbox_support import assert_training_captions_unchanged, generation_log,
     ("a beach with no mackerel", "a beach", ["mackerel"]),  # a noun the kind gloss reads as a fish
     ("an empty street, nobody around", "an empty street", ["a person"]),
     ("no one in the desert at night", "in the desert at night", ["a person"]),
+    # An effect: its own verb, after "without" or a verb's negation.
+    ("a red ball bouncing without exploding", "a red ball bouncing", ["exploding"]),
+    ("a box that does not melt", "a box", ["melt"]),
+    ("a pink cat that never gets squished", "a pink cat", ["gets squished"]),
+    ("a ball that won't deflate, in the snow", "a ball, in the snow", ["deflate"]),
+    ("a box that doesn't melt but explodes", "a box but explodes", ["melt"]),
     # Not "none of" a thing, or not a thing of the world: left where the generator reads it.
     ("no more than two balls bounce", "no more than two balls bounce", []),
     ("the camera does not move", "the camera does not move", []),
+    ("a ball that does not stop bouncing", "a ball that does not stop bouncing", []),
+    ("a ball rolling without losing speed", "a ball rolling without losing speed", []),
     ("a star, no camera movement", "a star, no camera movement", []),
     ("a man with no hat walks left", "a man with no hat walks left", []),
     ("a ball spinning without stopping", "a ball spinning without stopping", []),
@@ -48,15 +56,19 @@ def test_no_training_or_held_out_caption_is_changed() -> None:
     ("a cat in a park, no dogs", Kind.CAT, Kind.DOG),
     ("a red ball without any boxes", Kind.BALL, Kind.BOX),
     ("a snowy scene with no people", None, Kind.PERSON),
+    ("a red ball bouncing without exploding", Kind.BALL, Effect.EXPLODE),
+    ("a box that does not melt", Kind.BOX, Effect.MELT),
 ])
-def test_the_pipeline_draws_no_subject_the_prompt_negates(prompt: str, wanted: Kind | None, unwanted: Kind) -> None:
-    plain = SandboxPipeline(glosses=False)
-    # Read as written, the generator draws the negated subject on 20 of 20 seeds.
-    assert all(unwanted in {s.kind for s in plain.sample_scene(prompt, "", seed).subjects} for seed in range(3))
-    p = shipped_pipeline()
+def test_the_pipeline_draws_nothing_the_prompt_negates(prompt: str, wanted: Kind | None,
+                                                       unwanted: Kind | Effect) -> None:
+    def drawn(p: SandboxPipeline, seed: int) -> set[Kind | Effect]:
+        return {value for s in p.sample_scene(prompt, "", seed).subjects for value in (s.kind, s.effect)}
+
+    # Read as written, the generator draws what is negated on 20 of 20 seeds.
+    assert all(unwanted in drawn(SandboxPipeline(glosses=False), seed) for seed in range(3))
     for seed in range(10):
-        kinds = {s.kind for s in p.sample_scene(prompt, "", seed).subjects}
-        assert unwanted not in kinds and (wanted is None or wanted in kinds), (seed, kinds)
+        values = drawn(shipped_pipeline(), seed)
+        assert unwanted not in values and (wanted is None or wanted in values), (seed, values)
 
 
 def test_a_negation_joins_the_request_negative_prompt_and_is_logged() -> None:

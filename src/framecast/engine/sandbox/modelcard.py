@@ -118,17 +118,24 @@ and motion 91.7 → 92.0 %, the other rows as they were.
 
 **Negations.** No training caption negates anything, and the generator draws every thing a prompt
 names: "a cat in a park, no dogs" drew a dog on 20 of 20 seeds, "a snowy scene with no people" a
-person on 20 of 20, "animals in a field, no cats" a cat on 20 of 20. What steers away from a thing is
-the negative prompt, so the pipeline moves a negated subject there (`negations.py`): "no", "without",
-"nor" or "not a / any" and up to four words up to punctuation, a clause or place word or a training
-verb, that name a subject (a kind's training noun, or a noun the kind gloss reads as one); "nobody"
-and "no one" negate a person. The rest of the prompt is read as usual and the negated words join the
-request's own negative prompt. Six such prompts (`benchmarks/sandbox_behaviours.py`), 20 seeds each:
-the subject asked for and not the one negated in 20 of 20 each, all six were 0. A negation of
+person on 20 of 20, "a red ball bouncing without exploding" an explosion on 20 of 20. What steers away
+from a thing is the negative prompt, so the pipeline moves a negated subject or effect there
+(`negations.py`): "no", "without", "nor", "not a / any" or a verb's negation ("does not", "won't",
+"never") and up to four words up to punctuation, a clause or place word or a training verb, that name
+a subject (a kind's training noun, or a noun the kind gloss reads as one) or an effect (its name, or
+the verb of one of its training phrases: "exploding", "melt", "squished"); "nobody" and "no one"
+negate a person. The rest of the prompt is read as usual and the negated words join the request's
+own negative prompt. Eight such prompts (`benchmarks/sandbox_behaviours.py`), 20 seeds each: the
+subject asked for and not what was negated in 20 of 20 each, all eight were 0. A negation of
 something else stays where the generator reads it: "no camera movement" draws a static shot on 20 of
 20 seeds as written, while as a negative prompt it drew a zoom on 20 of 20 (guidance pushes away from
-the shot the negative text itself draws). No training or held-out caption has a negation the reader
-takes (3,000 of each checked), so the evaluation is unchanged by it.
+the whole scene the negative text draws, not only the thing it names). For the same reason a
+negative can move what the prompt leaves open: "a box that does not melt" draws two boxes on 12 of 20
+seeds where "a box" draws two on 3, as "a box" with the negative prompt "melting" does. Putting the
+prompt itself, said affirmatively, as the negative text ("a box that does melt") was tried: two
+boxes on 17 of 20, and "a snowy scene with no people" drew no subject at all on 8 of 20, so it is
+not used. No training or held-out caption has a negation the reader takes (3,000 of each checked),
+so the evaluation is unchanged by it.
 
 **Plural groups.** The members of a group are drawn one by one, and a held-out sentence can leave
 the effect on one of them: "… a few average-sized canary yellow doggies plummeting before they flake
@@ -159,12 +166,13 @@ nearest anchor up its links; a noun is read as a kind when most of its senses na
 of those read as that kind ("shot" and "life" name a person in one sense among many and are left
 alone), by its animal senses when it names an animal ("tiger" is a cat, though WordNet lists the
 fierce person first). Adjectives ("American"), proper names and nouns that modify another are never
-glossed: before a kind's noun or a glossed one ("a guard dog"), or before a plain noun, one WordNet
-has as nothing else (no adjective, no verb's form, no caption's word): "a red sports car" drew two
-people on 8 of 10 seeds when "sports" was read as a person (a sportsman), and now draws what "a red
-car" draws, a shape. No held-out prompt has such a pair (2,400 checked), so the evaluation is the same. Of the held-out kind phrases, the rules read eleven single nouns, all as the
-held-out list has them (carton, pentagram, teenager, gentleman, jogger, dachshund, mutt, lark,
-starling, sardine, mackerel); "spheroid" (a round shape beside the sphere, not under it), "wanderer"
+glossed: before a kind's noun or a glossed one ("a guard dog"), or before a plain noun, one WordNet has
+as nothing else (no adjective, no verb's form, no caption's word): "a red sports car" drew two people
+on 8 of 10 seeds when "sports" was read as a person (a sportsman), and now draws what "a red car"
+draws, a shape. No held-out prompt has such a pair (2,400 checked), so the evaluation is the same. Of
+the held-out kind phrases, the rules read eleven single nouns, all as the held-out list has them
+(carton, pentagram, teenager, gentleman, jogger, dachshund, mutt, lark, starling, sardine, mackerel);
+"spheroid" (a round shape beside the sphere, not under it), "wanderer"
 (also a web crawler), "canine" (also an adjective) and "cod" (first a seed pod) are left to the encoder.
 
 **Verbs.** Verbs of motion no training phrase uses are followed, by the same rules, with the world's

@@ -1,21 +1,25 @@
 """Negations: "a cat in a park, no dogs" asks for no dog, and the generator cannot read "no".
 
 The generator draws every thing of the world a prompt names, and no training caption negates
-anything, so "no dogs" drew a dog on 20 of 20 seeds and "a snowy scene with no people" a person on
-20 of 20. What steers away from a thing is the negative prompt (guidance with the negative text),
-so the pipeline moves a negated phrase there: "a cat in a park, no dogs" is read as "a cat in a
-park" with "dogs" as one more negative phrase.
+anything, so "no dogs" drew a dog on 20 of 20 seeds, "a snowy scene with no people" a person on 20
+of 20, and "a red ball bouncing without exploding" an explosion on 20 of 20. What steers away from a
+thing is the negative prompt (guidance with the negative text), so the pipeline moves a negated
+phrase there: "a cat in a park, no dogs" is read as "a cat in a park" with "dogs" as one more
+negative phrase.
 
-A negation is "no", "without", "nor" or "not" before "a", "an" or "any", then one to
-:data:`MAX_WORDS` words up to punctuation, a word that starts a clause or a place, a training verb, or the end
-("or" stays inside it: "no dogs or cats"), that names a subject of the world: a kind's training noun,
-or a noun the kind gloss reads as one ("no mackerel"). "Nobody" and "no one" negate a person. Other
-negations stay in the prompt, where the generator reads them as well as it can: "no camera movement"
-draws a static shot on 20 of 20 seeds as it is, while as a negative prompt it drew a zoom on 20 of
-20, guidance pushing away from the shot the negative text drew. A "with", "and" or "but"
-just before the negation goes with it ("a snowy scene with no people" -> "a snowy scene"). Left
-alone: "no" before a comparison or an idiom ("no more than two balls", "no longer"), and "not"
-before a verb ("the camera does not move", which the training captions use to say a static shot).
+A negation is "no", "without", "nor", "not" before "a", "an" or "any", or a verb's negation ("does
+not", "doesn't", "never"), then one to :data:`MAX_WORDS` words up to punctuation, a word that starts
+a clause or a place, a training verb, or the end ("or" stays inside it: "no dogs or cats"), that
+name a subject or an effect of the world: a kind's training noun or a noun the kind gloss reads as
+one ("no mackerel"), an effect's name or its own verb ("exploding", "melt", "squished").
+"Nobody" and "no one" negate a person. A "with", "and", "but" or "that" just before the negation goes
+with it ("a snowy scene with no people" -> "a snowy scene", "a box that does not melt" -> "a box").
+
+Other negations stay in the prompt, where the generator reads them as well as it can: "no camera
+movement" draws a static shot on 20 of 20 seeds as it is, while as a negative prompt it drew a zoom
+on 20 of 20, guidance pushing away from the shot the negative text drew. So does "no" before a
+comparison or an idiom ("no more than two balls", "no longer"), and "the camera does not move",
+which the training captions use to say a static shot.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from framecast.engine.sandbox.gloss import WORD, rewritten, training_verb_heads
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
-__all__ = ["MAX_WORDS", "Negations", "negations"]
+__all__ = ["MAX_WORDS", "Negations", "effect_words", "negations"]
 
 MAX_WORDS = 4  # after the negating word
 CLAUSE_WORDS = frozenset({"and", "then", "while", "as", "before", "after", "until", "when", "where", "which",
@@ -40,10 +44,14 @@ NOT_NONE = frozenset({"more", "less", "fewer", "longer", "shorter", "matter", "s
                       "bigger", "smaller", "larger", "faster", "slower", "higher", "lower", "further", "farther",
                       "than", "one", "sign", "sound", "end", "problem", "wonder"})
 PERSON = "a person"
-_CUE = re.compile(r"\b(?:nobody|no[- ]one|no|without|nor|not\s+(?:an?|any))\b", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:nobody|no[- ]one|no|without|nor|never|(?:does|do|did|will|would|can|could|should|is|are|was"
+                  r"|were)\s+not|(?:does|do|did|wo|would|ca|could|should|is|are|was|were)n't|cannot|not\s+(?:an?|any))\b",
+                  re.IGNORECASE)
 _NOBODY = re.compile(r"nobody|no[- ]one", re.IGNORECASE)
 _BREAK = re.compile(r"[,.;:!?()]")
-_JOINERS = frozenset({"with", "and", "but"})
+_JOINERS = frozenset({"with", "and", "but", "that"})
+# Verbs that start effect phrases and say nothing of the effect on their own ("get crushed", "turn into").
+_LIGHT_VERBS = frozenset({"get", "be", "have", "turn", "become", "go", "do", "transform", "lose"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Negations:
 
     stops: frozenset[str]  # words a negated phrase ends before: clause words and prepositions
     verbs: frozenset[str]  # ... and the training verbs, after its first word ("no dogs running")
-    things: frozenset[str]  # nouns that name a subject of the world, one word each, lower case
+    things: frozenset[str]  # words that name a subject or an effect of the world, lower case
 
     def read(self, prompt: str) -> tuple[str, list[str]]:
         """``prompt`` without its negations, and what each negated, in order."""
@@ -101,10 +109,27 @@ def _tidy(text: str) -> str:
     return re.sub(r"^[\s,;:.]+|[\s,;:]+$", "", text)
 
 
+def effect_words() -> set[str]:
+    """Words that name an effect: its name, and the verb of each of its training phrases in its
+    base, third-person and -ing forms, or the participle after a light verb ("crushed" of "get
+    crushed"), unless that verb starts a motion's or gait's training phrase too ("float", "swell")."""
+    motions = {p.split()[0].lower() for table in (w.MOTION, w.GAIT) for s in table.values() for p in s.train}
+    words = {effect.value.lower() for effect in w.EFFECT}
+    for synonyms in w.EFFECT.values():
+        for phrase in synonyms.train:
+            first, *rest = phrase.lower().split()
+            if first not in _LIGHT_VERBS:
+                if first not in motions:
+                    words |= {w.conjugate(first, form) for form in ("base", "third", "ing")}
+            elif rest and rest[0].endswith(("ed", "en")):
+                words.add(rest[0])
+    return words
+
+
 @cache
 def negations() -> Negations:
     """The negations reader for the shipped vocabulary."""
     things = {noun for synonyms in w.KIND.values() for phrase in synonyms.train
               for noun in (phrase.split()[-1], w.plural(phrase).split()[-1])}
     return Negations(frozenset(CLAUSE_WORDS | place_prepositions()), training_verb_heads(),
-                     frozenset(things | set(kind_gloss().meanings)))
+                     frozenset(things | set(kind_gloss().meanings) | effect_words()))
