@@ -16,6 +16,7 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - "one" and "a single" before six nouns with a verb (10 seeds each): one subject;
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
 - a camera clause built on a subject's noun ("the camera loops around the subject"): no ring (20 seeds);
+- a viewpoint built on a kind's noun ("a bird's-eye view of a dog"): the dog alone (20 seeds);
 - a negated subject or effect ("a cat in a park, no dogs", "without exploding"): the subject asked
   for, and not what was negated (eight prompts, 20 seeds each); "no camera movement": a static shot;
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
@@ -69,6 +70,8 @@ NEGATED = (
     ("a red ball bouncing without exploding", Kind.BALL, Effect.EXPLODE),
     ("a box that does not melt", Kind.BOX, Effect.MELT),
 )
+# A viewpoint idiom built on a kind's noun.
+VIEWPOINT = "a bird's-eye view of a dog on the beach"
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
 Sample = Callable[[str, int], Scene]
@@ -121,6 +124,8 @@ def behaviours(sample: Sample) -> dict[str, str]:
         rows[prompt] = f"{sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))}/20"
     alone = sum([s.kind for s in sample(LOOPING, seed).subjects] == [Kind.BOX] for seed in range(20))
     rows["the camera loops around a red block: the block alone"] = f"{alone}/20"
+    alone = sum([s.kind for s in sample(VIEWPOINT, seed).subjects] == [Kind.DOG] for seed in range(20))
+    rows["a bird's-eye view of a dog: the dog alone"] = f"{alone}/20"
     for prompt, wanted, unwanted in NEGATED:
         drawn = [{v for s in sample(prompt, seed).subjects for v in (s.kind, s.effect)} for seed in range(20)]
         rows[prompt] = f"{sum(unwanted not in d and (wanted is None or wanted in d) for d in drawn)}/20"

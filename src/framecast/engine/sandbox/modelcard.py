@@ -344,6 +344,10 @@ _LIMITS = """## Limits
   tyre" (6 of 1,500), and the generator alone on the draws of 300 below gets count 93.3 / 96.3 / 94.3 →
   93.7 / 96.3 / 94.7 % and colour 95.5 → 95.7 % on seed 4024, nothing lower. A likeness whose end is not
   clear ("looks like a big fluffy white cloud") is left as it is.
+  A viewpoint idiom is left out the same way (`viewpoints.py`): "a bird's-eye view of a dog on the
+  beach" drew a bird beside the dog on 10 of 10 seeds, "a fish-eye lens shot of a dog" a fish; the
+  noun joined to "eye" before "view", "lens", "shot" and the like is not read, and the dog is drawn
+  alone on 20 of 20.
 - Number words: the exact ones of the captions give that many subjects in simple prompts (above),
   but in long prompts an exact number can still come out one off: "2 boys wearing an obsidian jumpsuit
   become smaller" drew three. Held-out number words, written as the captions' own by the number

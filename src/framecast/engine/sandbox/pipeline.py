@@ -34,6 +34,7 @@ from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
 from framecast.engine.sandbox.similes import Similes, similes
 from framecast.engine.sandbox.text import TextEncoder
+from framecast.engine.sandbox.viewpoints import read_viewpoints
 from framecast.engine.types import Clip, GenerationSpec
 
 __all__ = ["GUIDANCE", "SandboxPipeline", "describe_scene"]
@@ -82,7 +83,8 @@ class SandboxPipeline:
         (:mod:`~framecast.engine.sandbox.effect_phrases`, :mod:`~framecast.engine.sandbox.place_phrases`),
         a camera clause by the camera training phrase nearest it, in its place ("the camera loops
         around the subject" draws no ring: :mod:`~framecast.engine.sandbox.camera_phrases`),
-        leave likenesses out ("bounces like a ball": :mod:`~framecast.engine.sandbox.similes`), and
+        leave likenesses and viewpoints out ("bounces like a ball", "a bird's-eye view":
+        :mod:`~framecast.engine.sandbox.similes`, :mod:`~framecast.engine.sandbox.viewpoints`), and
         move a negated phrase to the negative prompt ("no dogs": :mod:`~framecast.engine.sandbox.negations`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
@@ -152,6 +154,9 @@ class SandboxPipeline:
         if self._similes is not None:
             text, left_out = self._similes.read(text)
             read += [f"left out the likeness {said!r}: it says how a subject moves or looks, not that it is there"
+                     for said in left_out]
+            text, left_out = read_viewpoints(text)
+            read += [f"left out the viewpoint {said!r}: it says where the camera looks from, not that it is there"
                      for said in left_out]
         for what, gloss in self._glosses:
             text, found = gloss.read(text)
