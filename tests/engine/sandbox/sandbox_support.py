@@ -85,6 +85,17 @@ def assert_gloss_logged(prompt: str, what: str, word: str, meaning: str) -> None
     assert plain and not any("which no training caption used" in line for line in plain), plain
 
 
+def assert_drawn_alone(prompt: str, left_out: Kind, kinds: list[Kind], logged: str, seeds: int = 10) -> None:
+    """Read as written (no glosses), ``prompt`` draws a ``left_out`` it names only in passing; the
+    shipped pipeline draws exactly ``kinds`` and logs a line starting with ``logged``."""
+    plain = SandboxPipeline(glosses=False)
+    assert all(left_out in {s.kind for s in plain.sample_scene(prompt, "", seed).subjects} for seed in range(3))
+    p = shipped_pipeline()
+    for seed in range(seeds):
+        assert [s.kind for s in p.sample_scene(prompt, "", seed).subjects] == kinds, seed
+    assert any(line.startswith(logged) for line in generation_log(p, prompt))
+
+
 def assert_training_captions_unchanged(gloss: Callable[[str], str], seeds: tuple[int, ...] = (11, 2024),
                                        count: int = 3000) -> None:
     """``gloss`` leaves every training caption of ``count`` per seed as it is: the generator is then

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Kind
 from framecast.engine.sandbox.viewpoints import read_viewpoints
 
-from .sandbox_support import assert_training_captions_unchanged, generation_log, shipped_pipeline
+from .sandbox_support import assert_drawn_alone, assert_training_captions_unchanged
 
 
 @pytest.mark.parametrize(("prompt", "read", "left_out"), [
@@ -29,11 +28,6 @@ def test_no_training_caption_is_changed() -> None:
 
 
 def test_the_pipeline_draws_no_bird_for_a_birds_eye_view_and_says_so() -> None:
-    prompt = "a bird's-eye view of a dog on the beach"
     # Read as written, the generator draws a bird beside the dog on 10 of 10 seeds.
-    plain = SandboxPipeline(glosses=False)
-    assert all(Kind.BIRD in {s.kind for s in plain.sample_scene(prompt, "", seed).subjects} for seed in range(3))
-    p = shipped_pipeline()
-    for seed in range(10):
-        assert [s.kind for s in p.sample_scene(prompt, "", seed).subjects] == [Kind.DOG], seed
-    assert any(line.startswith("left out the viewpoint \"bird's-eye\"") for line in generation_log(p, prompt))
+    assert_drawn_alone("a bird's-eye view of a dog on the beach", Kind.BIRD, [Kind.DOG],
+                       "left out the viewpoint \"bird's-eye\"")
