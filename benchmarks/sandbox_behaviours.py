@@ -14,6 +14,7 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   "a foursome of" that no caption uses, before eight nouns (10 seeds each), "three red balls", and how
   "some dogs" varies over 30 seeds;
 - "one" and "a single" before six nouns with a verb (10 seeds each): one subject;
+- "a couple" said alone ("a couple walking on the beach"): two people (two prompts, 20 seeds each);
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
 - a camera clause built on a subject's noun ("the camera loops around the subject"): no ring (20 seeds);
 - a viewpoint built on a kind's noun ("a bird's-eye view of a dog"): the dog alone (20 seeds);
@@ -115,6 +116,9 @@ def behaviours(sample: Sample) -> dict[str, str]:
         alone = sum(len(sample(f"{word} {kind.value} moving slowly across a field", seed).subjects) == 1
                     for kind in LISTED_KINDS for seed in range(10))
         rows[f'"{word}" + six nouns gives 1'] = f"{alone}/60"
+    for prompt in ("a couple walking on the beach", "a couple dancing in a ballroom"):
+        two = sum([s.kind for s in sample(prompt, seed).subjects] == [Kind.PERSON] * 2 for seed in range(20))
+        rows[f"{prompt}: two people"] = f"{two}/20"
     rows["three red balls gives 3"] = f"{sum(len(sample('three red balls', s).subjects) == 3 for s in range(20))}/20"
     rows["three in a list, all right"] = f"{_listed(sample, 'a {0}, a {1} and a {2}', 3, 40)}/80"
     # An open count still varies with the seed (an exact number's sharper stop is not used for it).

@@ -7,7 +7,10 @@ import pytest
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.gloss import training_words
 from framecast.engine.sandbox.number_words import Count, exact_counts, exact_phrases, load_numbers, number_gloss
+from framecast.engine.sandbox.scene import Kind
 from framecast.errors import ConfigurationError
+
+from .sandbox_support import shipped_pipeline
 
 
 def test_the_exact_phrases_are_the_captions_words_for_one_count_and_never_a_vague_one() -> None:
@@ -59,11 +62,22 @@ def test_the_number_table_holds_wordnets_number_words_that_no_caption_uses() -> 
     ("two twin dogs", "two twin dogs", []),  # the number is said already
     ("a twin-engine plane", "a twin-engine plane", []),
     ("the two look twin.", "the two look twin.", []),  # no noun follows
-    ("a threesome dancing", "a threesome dancing", []),  # a noun is read only as "a ... of"
+    # A group's noun said alone is that many people, unless a kind's noun follows.
+    ("a threesome dancing", "three people dancing", [("a threesome", Count.THREE)]),
+    ("A young couple walks, a couple of dogs", "two young people walks, a couple of dogs",
+     [("A young couple", Count.TWO)]),
+    ("the jazz trio and a couple dogs", "three jazz people and a couple dogs", [("the jazz trio", Count.THREE)]),
 ])
 def test_number_words_are_written_as_the_captions_own(text: str, glossed: str, read: list[tuple[str, Count]]) -> None:
     got, found = number_gloss().read(text)
     assert (got, found) == (glossed, read)
+
+
+def test_a_couple_is_drawn_as_two_people() -> None:
+    p = shipped_pipeline()
+    for prompt in ("a couple walking on the beach", "a couple dancing in a ballroom"):
+        for seed in range(5):
+            assert [s.kind for s in p.sample_scene(prompt, "", seed).subjects] == [Kind.PERSON] * 2, (prompt, seed)
 
 
 def test_glossed_numbers_close_the_count_like_the_captions_own() -> None:

@@ -23,7 +23,7 @@ from enum import IntEnum
 from functools import cache
 from pathlib import Path
 
-from framecast.engine.sandbox.words import COUNT_WORDS, SINGLE
+from framecast.engine.sandbox.words import COUNT_WORDS, KIND, SINGLE, plural
 from framecast.errors import ConfigurationError
 
 __all__ = ["NUMBERS_PATH", "Count", "NumberGloss", "exact_counts", "exact_phrases", "load_numbers",
@@ -31,6 +31,13 @@ __all__ = ["NUMBERS_PATH", "Count", "NumberGloss", "exact_counts", "exact_phrase
 
 NUMBERS_PATH = Path(__file__).with_name("weights") / "wordnet_numbers.tsv"
 _CARDINALS = {2: "two", 3: "three", 4: "four"}
+# Nouns for a group said alone, without "of": that many people ("a young couple walking").
+PEOPLE_GROUPS = {"couple": 2, "pair": 2, "duo": 2, "twosome": 2, "trio": 3, "threesome": 3, "quartet": 4,
+                 "foursome": 4}
+_KIND_NOUNS = frozenset(word for synonyms in KIND.values() for phrase in synonyms.train
+                        for word in (phrase.split()[-1], plural(phrase).split()[-1]))
+_GROUP = re.compile(rf"(?<![\w-])(?:an?|the|one)\s+(?:([A-Za-z][\w-]*)\s+)??({'|'.join(PEOPLE_GROUPS)})"
+                    r"(?![\w-])(?!\s+of\b)", re.IGNORECASE)
 
 
 class Count(IntEnum):
@@ -73,7 +80,10 @@ class NumberGloss:
     """Number words no caption used, written as the number word captions use: a noun in "a
     threesome of" ("three"), an adjective before a noun ("twin dogs" -> "two dogs").
 
-    An adjective right after a number is left alone: "two twin dogs" says the number already.
+    An adjective right after a number is left alone: "two twin dogs" says the number already. A
+    group's noun said alone, after an article and at most one word, is that many people: "a young
+    couple walking" -> "two young people walking", "a jazz trio" -> "three jazz people"; not before
+    a kind's noun ("a couple dogs" is read as the captions' "a couple of").
     """
 
     def __init__(self, nouns: Mapping[str, int], adjectives: Mapping[str, int]) -> None:
@@ -102,8 +112,17 @@ class NumberGloss:
             found.append((m.group(0), Count(n)))
             return _CARDINALS[n]
 
+        def group(m: re.Match[str]) -> str:
+            following = re.match(r"\s*([A-Za-z]+)", m.string[m.end():])
+            if following is not None and following.group(1).lower() in _KIND_NOUNS:
+                return m.group(0)
+            n = PEOPLE_GROUPS[m.group(2).lower()]
+            found.append((m.group(0), Count(n)))
+            return " ".join(part for part in (_CARDINALS[n], m.group(1), "people") if part)
+
         if self._noun is not None:
             prompt = self._noun.sub(noun, prompt)
+        prompt = _GROUP.sub(group, prompt)
         if self._adjective is not None:
             prompt = self._adjective.sub(adjective, prompt)
         return prompt, found
