@@ -189,6 +189,16 @@ def test_a_named_effect_no_subject_was_drawn_with_is_given_to_a_subject_without_
     assert forced >= 5, forced
 
 
+def test_a_named_effect_with_no_subject_drawn_is_left_alone() -> None:
+    from framecast.engine.sandbox.scene import Camera, Effect, Light, Scene, Setting
+
+    model = SceneGenerator(TINY).eval()
+    empty = [int(t) for t in tk.encode(Scene(Setting.STUDIO, Light.WARM, Camera.STATIC, ())) if t >= 0]
+    prompt = (torch.randn(1, 8, 384), torch.randn(1, 8, 384))
+    # It raised ValueError (a max over no subjects): "a spinning top on a table" failed on seed 2.
+    assert model._uncovered(empty, [NamedValue(tk.token_of("effect", Effect.MELT), (2,))], prompt, {}) is None
+
+
 def _kinds(tokens: np.ndarray) -> list[int]:
     """The kind token of each subject in ``tokens`` (a closing END left out)."""
     return [int(tokens[p]) for p in range(tk.subject_position(0, "kind"), len(tokens), tk.SUBJECT_LEN)

@@ -294,6 +294,12 @@ def test_prompts_outside_the_world_still_give_a_scene(prompt: str) -> None:
     assert _frames(clip).shape == (3, 180, 320, 3)
 
 
+def test_a_named_effect_with_nothing_drawn_to_take_it_gives_a_scene() -> None:
+    # The generator draws no subject for this prompt on seed 2, and the effect check used to crash.
+    scene = shipped_pipeline().sample_scene("a spinning top on a table", "", 2)
+    assert scene.subjects == ()
+
+
 def test_the_seed_prompt_reads_sensibly() -> None:
     scene = shipped_pipeline().sample_scene(
         "A young woman in a pale blue corset and denim, her vibrant blue bob framed against a dusky desert "

@@ -414,8 +414,8 @@ class SceneGenerator(nn.Module):
         fields = range(tk.subject_position(0, "effect"), len(tokens), tk.SUBJECT_LEN)  # the subjects drawn
         drawn = {tokens[p] for p in fields}
         missing = [e for e in effects if e.token not in drawn]
-        if not missing:
-            return None
+        if not missing or not fields:
+            return None  # every named effect drawn, or no subject to take one
         attention = self._attention(tokens, prompt)
         picks = []
         for e in missing:
