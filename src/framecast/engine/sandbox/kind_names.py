@@ -84,8 +84,7 @@ def build_gloss(table: WordNetTable, known: set[str], verbs: WordNetTable | None
     known words) and not adjectives, each read as a kind when the rules read it as one. With
     ``verbs``, a noun before a plain noun (:func:`plain_nouns`) is left to it too."""
     read = noun_reader(table, kind_anchors(table))
-    heads = {p.split()[-1].lower() for synonyms in w.KIND.values() for p in synonyms.train}
-    heads |= {w.plural(h) for h in heads}
+    heads = set(w.kind_nouns())
     if verbs is not None:
         heads |= plain_nouns(table, known, verbs)
     meanings: dict[str, Reading[Kind]] = {}

@@ -129,7 +129,5 @@ def effect_words() -> set[str]:
 @cache
 def negations() -> Negations:
     """The negations reader for the shipped vocabulary."""
-    things = {noun for synonyms in w.KIND.values() for phrase in synonyms.train
-              for noun in (phrase.split()[-1], w.plural(phrase).split()[-1])}
     return Negations(frozenset(CLAUSE_WORDS | place_prepositions()), training_verb_heads(),
-                     frozenset(things | set(kind_gloss().meanings) | effect_words()))
+                     frozenset(w.kind_nouns() | set(kind_gloss().meanings) | effect_words()))

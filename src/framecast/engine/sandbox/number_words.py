@@ -23,7 +23,7 @@ from enum import IntEnum
 from functools import cache
 from pathlib import Path
 
-from framecast.engine.sandbox.words import COUNT_WORDS, KIND, SINGLE, plural
+from framecast.engine.sandbox.words import COUNT_WORDS, SINGLE, kind_nouns
 from framecast.errors import ConfigurationError
 
 __all__ = ["NUMBERS_PATH", "Count", "NumberGloss", "exact_counts", "exact_phrases", "load_numbers",
@@ -34,8 +34,6 @@ _CARDINALS = {2: "two", 3: "three", 4: "four"}
 # Nouns for a group said alone, without "of": that many people ("a young couple walking").
 PEOPLE_GROUPS = {"couple": 2, "pair": 2, "duo": 2, "twosome": 2, "trio": 3, "threesome": 3, "quartet": 4,
                  "foursome": 4}
-_KIND_NOUNS = frozenset(word for synonyms in KIND.values() for phrase in synonyms.train
-                        for word in (phrase.split()[-1], plural(phrase).split()[-1]))
 _GROUP = re.compile(rf"(?<![\w-])(?:an?|the|one)\s+(?:([A-Za-z][\w-]*)\s+)??({'|'.join(PEOPLE_GROUPS)})"
                     r"(?![\w-])(?!\s+of\b)", re.IGNORECASE)
 
@@ -114,7 +112,7 @@ class NumberGloss:
 
         def group(m: re.Match[str]) -> str:
             following = re.match(r"\s*([A-Za-z]+)", m.string[m.end():])
-            if following is not None and following.group(1).lower() in _KIND_NOUNS:
+            if following is not None and following.group(1).lower() in kind_nouns():
                 return m.group(0)
             n = PEOPLE_GROUPS[m.group(2).lower()]
             found.append((m.group(0), Count(n)))

@@ -12,6 +12,7 @@ person ("rolls to the left") and the gerund ("rolling to the left") from the fir
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from framecast.engine.sandbox.scene import (
     Camera,
@@ -56,6 +57,7 @@ __all__ = [
     "Synonyms",
     "article",
     "conjugate",
+    "kind_nouns",
     "plural",
 ]
 
@@ -405,6 +407,13 @@ def plural(noun: str) -> str:
     if last.endswith("y") and last[-2:-1] not in "aeiou":
         return f"{prefix}{last[:-1]}ies"
     return f"{prefix}{last}s"
+
+
+@cache
+def kind_nouns() -> frozenset[str]:
+    """The noun that ends each kind's training phrase ("ball", "crate", "figure"), and its plural."""
+    heads = {phrase.split()[-1].lower() for synonyms in KIND.values() for phrase in synonyms.train}
+    return frozenset(heads | {plural(head) for head in heads})
 
 
 _IRREGULAR_THIRD = {"have": "has", "be": "is", "do": "does", "go": "goes"}
