@@ -17,7 +17,8 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "rewritten",
+__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "phrase_after",
+           "rewritten",
            "training_phrases",
            "training_verb_heads", "training_words"]
 
@@ -27,6 +28,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
+_BREAK = re.compile(r"[,.;:!?()]")
 
 
 class PromptWords:
@@ -41,6 +43,24 @@ class PromptWords:
     def joined(self, a: int, b: int) -> bool:
         """Whether no punctuation stands between words ``a`` and ``b``."""
         return not _PUNCTUATION.search(self.prompt, self.matches[a].end(), self.matches[b].start())
+
+
+def phrase_after(prompt: str, start: int, stops: frozenset[str], verbs: frozenset[str], limit: int
+                 ) -> tuple[list[re.Match[str]], bool]:
+    """The words of ``prompt`` from ``start`` up to punctuation (or a bracket), a word in ``stops``,
+    a word in ``verbs`` after the first, or the end, at most ``limit`` of them; and whether the phrase
+    ends there by itself (False when the limit cut it and the next word would go on)."""
+    words: list[re.Match[str]] = []
+    end = start
+    for word in WORD.finditer(prompt, start):
+        lower = word.group(0).lower()
+        if _BREAK.search(prompt, end, word.start()) or lower in stops or (words and lower in verbs):
+            return words, True
+        if len(words) == limit:
+            return words, False
+        words.append(word)
+        end = word.end()
+    return words, True
 
 
 def rewritten(prompt: str, edits: Iterable[tuple[int, int, str]]) -> str:

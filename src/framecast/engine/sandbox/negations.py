@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, rewritten, training_verb_heads
+from framecast.engine.sandbox.gloss import WORD, phrase_after, rewritten, training_verb_heads
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
@@ -83,19 +83,12 @@ class Negations:
         for m in _CUE.finditer(prompt):
             if spans and m.start() < spans[-1][1]:
                 continue
-            nobody = bool(_NOBODY.fullmatch(m.group(0)))
-            end, words = m.end(), list[str]()
-            for word in WORD.finditer(prompt, m.end()):
-                lower = word.group(0).lower()
-                if (_BREAK.search(prompt, end, word.start()) or lower in self.stops or (words and lower in self.verbs)
-                        or (not words and not nobody and m.group(0).lower() == "no" and lower in NOT_NONE)):
-                    break
-                words.append(word.group(0))
-                end = word.end()
-                if len(words) == MAX_WORDS:
-                    break
-            if nobody:  # and whatever follows it up to the phrase's end: "nobody around"
+            found = phrase_after(prompt, m.end(), self.stops, self.verbs, MAX_WORDS)[0]
+            words, end = [word.group(0) for word in found], found[-1].end() if found else m.end()
+            if _NOBODY.fullmatch(m.group(0)):  # and whatever follows it up to the phrase's end: "nobody around"
                 spans.append((m.start(), end, PERSON))
+            elif words and m.group(0).lower() == "no" and words[0].lower() in NOT_NONE:
+                continue  # "no more than", "no longer": not "none of"
             elif any(word.lower() in self.things for word in words):
                 spans.append((m.start(), end, " ".join(words)))
         return spans

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from framecast.engine.sandbox.gloss import WORD, rewritten, training_phrases, training_verb_heads
+from framecast.engine.sandbox.gloss import WORD, phrase_after, rewritten, training_phrases, training_verb_heads
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
 __all__ = ["MAX_WORDS", "Similes", "similes"]
@@ -32,7 +32,6 @@ CLAUSE_WORDS = frozenset({"and", "then", "while", "as", "before", "after", "unti
 WANTING = frozenset({"i", "i'd", "we", "we'd", "you", "you'd", "they", "they'd", "would", "do", "does", "did",
                      "don't", "to", "will", "should", "could", "might", "may", "really", "also", "please"})
 _LIKE = re.compile(r"\blike\s+(?:an?|the)\b", re.IGNORECASE)
-_BREAK = re.compile(r"[,.;:!?()]")
 
 
 @dataclass(frozen=True)
@@ -66,20 +65,9 @@ class Similes:
             before = WORD.findall(prompt, 0, m.start())
             if before and before[-1].lower() in WANTING:
                 continue
-            end, ended, count = m.end(), False, 0
-            for word in WORD.finditer(prompt, m.end()):
-                lower = word.group(0).lower()
-                if _BREAK.search(prompt, end, word.start()) or lower in self.stops or (count and lower in self.verbs):
-                    ended = True
-                    break
-                count += 1
-                if count > MAX_WORDS:
-                    break
-                end = word.end()
-            else:
-                ended = True  # the prompt ends
-            if ended and count:
-                spans.append((m.start(), end))
+            words, ended = phrase_after(prompt, m.end(), self.stops, self.verbs, MAX_WORDS)
+            if ended and words:
+                spans.append((m.start(), words[-1].end()))
         return spans
 
     def _is_kept(self, said: str) -> bool:
