@@ -20,6 +20,10 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - a viewpoint built on a kind's noun ("a bird's-eye view of a dog"): the dog alone (20 seeds);
 - a negated subject or effect ("a cat in a park, no dogs", "without exploding"): the subject asked
   for, and not what was negated (eight prompts, 20 seeds each); "no camera movement": a static shot;
+- "toward" a place ("a kid running toward the sea", "toward the sky"): into the distance, up or down,
+  not at the camera (six prompts, 20 seeds each);
+- a place said by a preposition alone ("a dog waiting by the door"): the beach only as often as
+  for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
   draws table).
@@ -45,7 +49,7 @@ from sandbox_support import COMPANIONS, COUNTED, LISTED_COLOURS, LISTED_KINDS
 
 from framecast.engine.sandbox.evaluate import draws_table
 from framecast.engine.sandbox.pipeline import SandboxPipeline
-from framecast.engine.sandbox.scene import Camera, Colour, Effect, Kind, Scene
+from framecast.engine.sandbox.scene import Camera, Colour, Effect, Kind, Motion, Scene, Setting
 
 PAIRS = (
     ("a dog chasing a ball", {Kind.DOG, Kind.BALL}),
@@ -73,6 +77,16 @@ NEGATED = (
 )
 # A viewpoint idiom built on a kind's noun.
 VIEWPOINT = "a bird's-eye view of a dog on the beach"
+# "toward" a place in the world, and where the subject should go.
+DESTINATIONS = (
+    ("a kid running toward the sea", Motion.AWAY), ("a dog running toward the city", Motion.AWAY),
+    ("a man walking toward the mountains", Motion.AWAY), ("a balloon drifting towards the clouds", Motion.UP),
+    ("a bird flying toward the sky", Motion.UP), ("a ball falling toward the ground", Motion.DOWN),
+)
+# Places whose preposition is nearest "by the ocean" but whose own words name no sea (the setting is
+# then open: the beach on about 1 seed in 8, as for any prompt that names no place); and one that does.
+BY_THE = ("a dog waiting by the door", "a cat sitting by the window", "a man standing by the car",
+          "a dog running by the lake")
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
 Sample = Callable[[str, int], Scene]
@@ -133,6 +147,12 @@ def behaviours(sample: Sample) -> dict[str, str]:
     for prompt, wanted, unwanted in NEGATED:
         drawn = [{v for s in sample(prompt, seed).subjects for v in (s.kind, s.effect)} for seed in range(20)]
         rows[prompt] = f"{sum(unwanted not in d and (wanted is None or wanted in d) for d in drawn)}/20"
+    for prompt, motion in DESTINATIONS:
+        went = sum([s.motion for s in sample(prompt, seed).subjects] == [motion] for seed in range(20))
+        rows[f"{prompt}: {motion.value}"] = f"{went}/20"
+    for prompt in BY_THE:
+        beach = sum(sample(prompt, seed).setting is Setting.OCEAN for seed in range(20))
+        rows[f"{prompt}: the beach"] = f"{beach}/20"
     static = sum(sample("a dog running left, no camera movement", seed).camera is Camera.STATIC for seed in range(20))
     rows["a dog running left, no camera movement: static"] = f"{static}/20"
     return rows

@@ -15,7 +15,8 @@ from .sandbox_support import assert_gloss_logged, assert_training_captions_uncha
 # A hand-made embedding: a phrase points along the axis of the first key word it contains.
 AXES = ("stage", "grove", "fog", "meadow")
 MEANINGS = (Setting.STUDIO, Setting.FOREST, None, Setting.GRASS_FIELD)  # "fog" names a light, not a place
-KEYS = {"soundstage": 0, "stage": 0, "thicket": 1, "grove": 1, "haze": 2, "fog": 2, "paddock": 3}
+KEYS = {"soundstage": 0, "stage": 0, "thicket": 1, "grove": 1, "haze": 2, "fog": 2, "paddock": 3,
+        "beside": 0}  # a preposition that reads as a stage, whatever follows it
 
 
 class KeywordEmbedding:
@@ -40,7 +41,9 @@ def _gloss(embed: KeywordEmbedding) -> PlaceGloss:
     known = frozenset({"a", "the", "ball", "red", "dog", "runs", "run", "in", "on", "stage", "grove", "fog", "then",
                        "spins", "and", "cat", "big", "leaping", "hurry", "box"})
     phrases = np.eye(len(AXES), len(AXES) + 1, dtype=np.float32)
-    return PlaceGloss(embed, phrases, MEANINGS, known, frozenset({"in", "on", "across"}))
+    places = [i for i, meaning in enumerate(MEANINGS) if meaning is not None]
+    return PlaceGloss(embed, phrases, MEANINGS, phrases[places], tuple(m for m in MEANINGS if m is not None),
+                      known, frozenset({"in", "on", "across", "beside"}))
 
 
 @pytest.mark.parametrize(("prompt", "glossed"), [
@@ -58,14 +61,22 @@ def test_the_phrase_read_ends_at_punctuation_and_at_a_new_clause() -> None:
     gloss = _gloss(embed)
     assert gloss.glossed("a dog in a thicket, then a ball on a soundstage and a cat") == [
         ("in a thicket", Setting.FOREST), ("on a soundstage", Setting.STUDIO)]
-    assert embed.asked == ["in a thicket", "on a soundstage"]
+    # Each phrase whole, then its words after the article alone.
+    assert embed.asked == ["in a thicket", "on a soundstage", "thicket", "soundstage"]
+
+
+def test_a_phrase_whose_own_words_are_nearest_another_setting_is_left_alone() -> None:
+    # "beside the paddock" is nearest the stage by its preposition, "paddock" alone the meadow.
+    embed = KeywordEmbedding()
+    assert _gloss(embed)("a dog beside the paddock") == "a dog beside the paddock"
+    assert embed.asked == ["beside the paddock", "paddock"]
 
 
 def test_phrases_nearest_another_field_or_not_near_enough_are_left_alone() -> None:
     assert _gloss(KeywordEmbedding())("a ball in a haze") == "a ball in a haze"  # nearest a light phrase
     weak = KeywordEmbedding(weak=frozenset({"soundstage"}))
     assert _gloss(weak)("a ball on a soundstage") == "a ball on a soundstage"
-    assert weak.asked == ["on a soundstage"]
+    assert weak.asked == ["on a soundstage", "soundstage"]
 
 
 def test_phrases_of_known_words_and_their_plurals_are_never_embedded() -> None:
@@ -92,13 +103,17 @@ def test_training_phrases_cover_every_setting_and_the_other_fields() -> None:
     ("a fish on the seashore", "on the seashore", Setting.OCEAN),
     ("a cat sleeps in a kitchen", "in a kitchen", Setting.STUDIO),
     ("a ball bounces in outer space", "in outer space", Setting.NIGHT_SKY),
+    ("a dog by the lake", "by the lake", Setting.OCEAN),
 ])
 def test_the_shipped_reading_of_place_phrases(prompt: str, phrase: str, setting: Setting) -> None:
     assert shipped_gloss(PlaceGloss).glossed(prompt) == [(phrase, setting)]
 
 
 @pytest.mark.parametrize("prompt", ["a woman in a lilac raincoat walks", "a cat at breakneck speed",
-                                    "a dog on a beach", "a red ball in a meadow at dusk"])
+                                    "a dog on a beach", "a red ball in a meadow at dusk",
+                                    # nearest "by the ocean" by "by the", but no sea in their own words
+                                    "a dog waiting by the door", "a cat sitting by the window",
+                                    "a man standing by the car"])
 def test_phrases_that_name_no_new_place_are_not_read(prompt: str) -> None:
     assert shipped_gloss(PlaceGloss)(prompt) == prompt
 

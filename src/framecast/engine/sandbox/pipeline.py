@@ -22,6 +22,7 @@ from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.camera_phrases import build_camera_gloss
 from framecast.engine.sandbox.colour_names import colour_gloss
+from framecast.engine.sandbox.destinations import read_destinations
 from framecast.engine.sandbox.effect_phrases import build_effect_gloss
 from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
@@ -85,7 +86,9 @@ class SandboxPipeline:
         around the subject" draws no ring: :mod:`~framecast.engine.sandbox.camera_phrases`),
         leave likenesses and viewpoints out ("bounces like a ball", "a bird's-eye view":
         :mod:`~framecast.engine.sandbox.similes`, :mod:`~framecast.engine.sandbox.viewpoints`), and
-        move a negated phrase to the negative prompt ("no dogs": :mod:`~framecast.engine.sandbox.negations`);
+        move a negated phrase to the negative prompt ("no dogs": :mod:`~framecast.engine.sandbox.negations`),
+        and say the direction of "toward" a place ("toward the sea" is into the distance:
+        :mod:`~framecast.engine.sandbox.destinations`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
@@ -158,6 +161,9 @@ class SandboxPipeline:
             text, left_out = read_viewpoints(text)
             read += [f"left out the viewpoint {said!r}: it says where the camera looks from, not that it is there"
                      for said in left_out]
+            text, toward = read_destinations(text)
+            read += [f"read 'toward {said}' as moving {direction.value}: a place lies beyond the subject, "
+                     "not at the camera" for said, direction in toward]
         for what, gloss in self._glosses:
             text, found = gloss.read(text)
             read += [f"read {what} {word!r}, which no training caption used, as {meaning.value}"
