@@ -17,7 +17,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - "a couple" said alone ("a couple walking on the beach"): two people (two prompts, 20 seeds each);
 - a subject likened to a thing ("a man in blue bounces like a ball"): the subject alone (20 seeds);
 - a camera clause built on a subject's noun ("the camera loops around the subject"): no ring (20 seeds);
-- a viewpoint built on a kind's noun ("a bird's-eye view of a dog"): the dog alone (20 seeds);
+- a viewpoint built on a kind's noun ("a bird's-eye view of a dog"): the dog alone (20 seeds); "a drone
+  shot of a city street": a bird no more often than in "a shot of a city street" (20 seeds each);
 - a negated subject or effect ("a cat in a park, no dogs", "without exploding"): the subject asked
   for, and not what was negated (eight prompts, 20 seeds each); "no camera movement": a static shot;
 - "toward" a place ("a kid running toward the sea", "toward the sky"): into the distance, up or down,
@@ -144,6 +145,9 @@ def behaviours(sample: Sample) -> dict[str, str]:
     rows["the camera loops around a red block: the block alone"] = f"{alone}/20"
     alone = sum([s.kind for s in sample(VIEWPOINT, seed).subjects] == [Kind.DOG] for seed in range(20))
     rows["a bird's-eye view of a dog: the dog alone"] = f"{alone}/20"
+    for prompt in ("a drone shot of a city street", "a shot of a city street"):
+        bird = sum(Kind.BIRD in {s.kind for s in sample(prompt, seed).subjects} for seed in range(20))
+        rows[f"{prompt}: a bird"] = f"{bird}/20"
     for prompt, wanted, unwanted in NEGATED:
         drawn = [{v for s in sample(prompt, seed).subjects for v in (s.kind, s.effect)} for seed in range(20)]
         rows[prompt] = f"{sum(unwanted not in d and (wanted is None or wanted in d) for d in drawn)}/20"

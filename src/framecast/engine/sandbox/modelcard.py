@@ -360,7 +360,9 @@ _LIMITS = """## Limits
   A viewpoint idiom is left out the same way (`viewpoints.py`): "a bird's-eye view of a dog on the
   beach" drew a bird beside the dog on 10 of 10 seeds, "a fish-eye lens shot of a dog" a fish; the
   noun joined to "eye" before "view", "lens", "shot" and the like is not read, and the dog is drawn
-  alone on 20 of 20.
+  alone on 20 of 20. So is "drone" before such a word: "a drone shot of a city street" drew a bird on
+  20 of 20 seeds, and now on 3, as "a shot of a city street" does (a subject left open is drawn from
+  the world's prior).
 - "Toward" a place: every training caption says "toward" of the camera ("toward us", "towards the
   viewer"), so the generator read "a kid running toward the sea", "a dog running toward the city" and
   "a bird flying toward the sky" as coming at the camera, on 10 of 10 seeds each. The pipeline writes
