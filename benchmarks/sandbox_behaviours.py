@@ -22,7 +22,9 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - a negated subject or effect ("a cat in a park, no dogs", "without exploding"): the subject asked
   for, and not what was negated (eight prompts, 20 seeds each); "no camera movement": a static shot;
 - "toward" a place ("a kid running toward the sea", "toward the sky"): into the distance, up or down,
-  not at the camera (six prompts, 20 seeds each);
+  not at the camera (six prompts); "runs right at the camera": at it; a path across the frame ("from
+  left to right"): its end (two); a negated move ("a cat that does not move"): still (three; 20 seeds
+  each);
 - a place said by a preposition alone ("a dog waiting by the door"): the beach only as often as
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
@@ -83,6 +85,11 @@ DESTINATIONS = (
     ("a kid running toward the sea", Motion.AWAY), ("a dog running toward the city", Motion.AWAY),
     ("a man walking toward the mountains", Motion.AWAY), ("a balloon drifting towards the clouds", Motion.UP),
     ("a bird flying toward the sky", Motion.UP), ("a ball falling toward the ground", Motion.DOWN),
+    ("a cat runs right at the camera", Motion.TOWARD),
+    # a path across the frame, and a negated move
+    ("a bird flying from left to right", Motion.RIGHT), ("a ball moving from the bottom to the top", Motion.UP),
+    ("a cat that does not move", Motion.STILL), ("a dog never moves", Motion.STILL),
+    ("a red ball not moving", Motion.STILL),
 )
 # Places whose preposition is nearest "by the ocean" but whose own words name no sea (the setting is
 # then open: the beach on about 1 seed in 8, as for any prompt that names no place); and one that does.

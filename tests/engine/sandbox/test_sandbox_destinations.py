@@ -13,16 +13,22 @@ from .sandbox_support import assert_training_captions_unchanged, generation_log,
 
 
 @pytest.mark.parametrize(("prompt", "read", "found"), [
-    ("a kid running toward the sea", "a kid running into the distance to the sea", [("the sea", Motion.AWAY)]),
+    ("a kid running toward the sea", "a kid running into the distance to the sea", [("toward the sea", Motion.AWAY)]),
     ("a man walking Towards the distant mountains, at dusk",
-     "a man walking into the distance to the distant mountains, at dusk", [("the distant mountains", Motion.AWAY)]),
+     "a man walking into the distance to the distant mountains, at dusk",
+     [("Towards the distant mountains", Motion.AWAY)]),
     ("a dog runs toward the city at a steady pace", "a dog runs into the distance to the city at a steady pace",
-     [("the city", Motion.AWAY)]),
+     [("toward the city", Motion.AWAY)]),
     ("a cat walking toward the horizon fast", "a cat walking into the distance to the horizon fast",
-     [("the horizon", Motion.AWAY)]),
-    ("a bird flying toward the sky", "a bird flying upward to the sky", [("the sky", Motion.UP)]),
-    ("a fish swimming toward the surface", "a fish swimming upward to the surface", [("the surface", Motion.UP)]),
-    ("a ball falling toward the ground", "a ball falling downward to the ground", [("the ground", Motion.DOWN)]),
+     [("toward the horizon", Motion.AWAY)]),
+    ("a bird flying toward the sky", "a bird flying upward to the sky", [("toward the sky", Motion.UP)]),
+    ("a fish swimming toward the surface", "a fish swimming upward to the surface",
+     [("toward the surface", Motion.UP)]),
+    ("a ball falling toward the ground", "a ball falling downward to the ground", [("toward the ground", Motion.DOWN)]),
+    # "At" the camera after a verb of moving.
+    ("a cat runs straight at the camera", "a cat runs straight toward the camera", [("at the camera", Motion.TOWARD)]),
+    ("a kid running right at us", "a kid running right toward us", [("at us", Motion.TOWARD)]),
+    ("a dog staring at the camera", "a dog staring at the camera", []),
     # The camera, the sides, a moment, another subject, a pronoun: left alone.
     ("a man running toward the camera", "a man running toward the camera", []),
     ("a dog heading toward us", "a dog heading toward us", []),
@@ -38,13 +44,29 @@ def test_toward_a_place_is_written_as_its_direction(prompt: str, read: str, foun
     assert read_destinations(prompt) == (read, found)
 
 
-def test_no_training_caption_is_changed_and_held_out_ones_only_toward_the_horizon() -> None:
+@pytest.mark.parametrize(("prompt", "read", "found"), [
+    ("a bird flying from left to right", "a bird flying to the right", [("from left to right", Motion.RIGHT)]),
+    ("a car driving from the right to the left", "a car driving to the left",
+     [("from the right to the left", Motion.LEFT)]),
+    ("a ball moving from the bottom to the top of the screen", "a ball moving upward",
+     [("from the bottom to the top of the screen", Motion.UP)]),
+    ("a man walks left to right", "a man walks to the right", [("left to right", Motion.RIGHT)]),
+    ("the camera pans from left to right", "the camera pans to the right", [("from left to right", Motion.RIGHT)]),
+    ("a box falls from top to bottom", "a box falls downward", [("from top to bottom", Motion.DOWN)]),
+    # No path: the same side twice, or sides that are not a path.
+    ("a box from left to left", "a box from left to left", []),
+    ("a dog turning left to look right", "a dog turning left to look right", []),
+])
+def test_a_path_across_the_frame_is_written_as_its_end(prompt: str, read: str, found: list[tuple[str, Motion]]) -> None:
+    assert read_destinations(prompt) == (read, found)
+
+
+def test_no_training_caption_is_changed_and_held_out_ones_only_toward_the_horizon_or_at_the_camera() -> None:
     assert_training_captions_unchanged(lambda text: read_destinations(text)[0], count=3000)
     rng = np.random.default_rng(2024)  # the evaluation's own draw
-    read = [found for _ in range(3000)
-            for found in read_destinations(caption(rng, held_out=True, rates=EVAL_RATES).text)[1]]
-    assert read and {said for said, _ in read} == {"the horizon"}
-    assert {direction for _, direction in read} == {Motion.AWAY}
+    captions = [caption(rng, held_out=True, rates=EVAL_RATES).text for _ in range(3000)]
+    read = {found for text in captions for found in read_destinations(text)[1]}
+    assert read == {("toward the horizon", Motion.AWAY), ("at the camera", Motion.TOWARD)}
 
 
 @pytest.mark.parametrize(("prompt", "kind", "motion", "setting"), [
@@ -52,11 +74,15 @@ def test_no_training_caption_is_changed_and_held_out_ones_only_toward_the_horizo
     ("a dog running toward the city", Kind.DOG, Motion.AWAY, Setting.CITY_STREET),
     ("a bird flying toward the sky", Kind.BIRD, Motion.UP, None),
     ("a ball falling toward the ground", Kind.BALL, Motion.DOWN, None),
+    ("a bird flying from left to right", Kind.BIRD, Motion.RIGHT, None),
+    ("a ball moving from the bottom to the top", Kind.BALL, Motion.UP, None),
+    ("a cat runs right at the camera", Kind.CAT, Motion.TOWARD, None),
 ])
-def test_the_pipeline_draws_the_subject_going_where_toward_points(prompt: str, kind: Kind, motion: Motion,
+def test_the_pipeline_draws_the_subject_going_where_it_is_said_to_go(prompt: str, kind: Kind, motion: Motion,
                                                                    setting: Setting | None) -> None:
-    # Read as written, every one of these comes at the camera.
-    assert all(s.motion is Motion.TOWARD for seed in range(3)
+    # Read as written, none goes there: toward a place it comes at the camera, on a path it goes by the
+    # first side, and "right at the camera" goes right.
+    assert all(s.motion is not motion for seed in range(3)
                for s in SandboxPipeline(glosses=False).sample_scene(prompt, "", seed).subjects)
     for seed in range(10):
         scene = shipped_pipeline().sample_scene(prompt, "", seed)
@@ -66,4 +92,4 @@ def test_the_pipeline_draws_the_subject_going_where_toward_points(prompt: str, k
 
 def test_the_pipeline_says_how_it_read_toward() -> None:
     lines = generation_log(shipped_pipeline(), "a kid running toward the sea")
-    assert "read 'toward the sea' as moving away: a place lies beyond the subject, not at the camera" in lines
+    assert "read 'toward the sea' as moving away: where the subject goes, not the camera" in lines

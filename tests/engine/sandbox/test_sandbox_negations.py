@@ -5,9 +5,9 @@ import pytest
 
 from framecast.engine.sandbox.captions import caption
 from framecast.engine.sandbox.evaluate import EVAL_RATES
-from framecast.engine.sandbox.negations import negations
+from framecast.engine.sandbox.negations import negations, read_still
 from framecast.engine.sandbox.pipeline import SandboxPipeline
-from framecast.engine.sandbox.scene import Camera, Effect, Kind
+from framecast.engine.sandbox.scene import Camera, Effect, Kind, Motion
 
 from .sandbox_support import assert_training_captions_unchanged, generation_log, shipped_pipeline
 
@@ -87,3 +87,41 @@ def test_a_camera_negation_still_reads_as_a_static_shot() -> None:
     p = shipped_pipeline()
     assert all(p.sample_scene("a dog running left, no camera movement", "", seed).camera is Camera.STATIC
                for seed in range(10))
+
+
+@pytest.mark.parametrize(("prompt", "read", "found"), [
+    ("a cat not moving", "a cat staying still", ["not moving"]),
+    ("a cat that does not move", "a cat that stays still", ["does not move"]),
+    ("a cat that doesn't move", "a cat that stays still", ["doesn't move"]),
+    ("a cat is not moving", "a cat is staying still", ["is not moving"]),
+    ("two dogs that do not move", "two dogs that stay still", ["do not move"]),
+    ("a dog never moves", "a dog stays still", ["never moves"]),
+    ("a ball that won't budge", "a ball that will stay still", ["won't budge"]),
+    ("a cat that did not move", "a cat that stayed still", ["did not move"]),
+    ("a cat without stirring", "a cat staying still", ["without stirring"]),
+    # The camera's own: the training captions' static shot.
+    ("a dog running left, the camera does not move", "a dog running left, the camera does not move", []),
+    ("a static shot, the camera is not moving", "a static shot, the camera is not moving", []),
+    ("a man who is not a mover", "a man who is not a mover", []),
+])
+def test_a_negated_move_is_read_as_staying_still(prompt: str, read: str, found: list[str]) -> None:
+    assert read_still(prompt) == (read, found)
+
+
+def test_no_training_or_held_out_caption_has_a_negated_move() -> None:
+    assert_training_captions_unchanged(lambda text: read_still(text)[0], count=3000)
+    rng = np.random.default_rng(2024)
+    assert [t for t in (caption(rng, held_out=True, rates=EVAL_RATES).text for _ in range(1000))
+            if read_still(t)[1]] == []
+
+
+@pytest.mark.parametrize(("prompt", "said"), [("a cat that does not move", "does not move"),
+                                           ("a dog never moves", "never moves"),
+                                           ("a red ball not moving", "not moving")])
+def test_the_pipeline_draws_a_subject_whose_move_is_negated_staying_still(prompt: str, said: str) -> None:
+    # Read as written, the subject is still on only 2 or 3 of 10 seeds.
+    plain = SandboxPipeline(glosses=False)
+    assert sum(plain.sample_scene(prompt, "", seed).subjects[0].motion is Motion.STILL for seed in range(10)) <= 5
+    for seed in range(10):
+        assert [s.motion for s in shipped_pipeline().sample_scene(prompt, "", seed).subjects] == [Motion.STILL], seed
+    assert f"read {said!r} as staying still: the one move it leaves" in generation_log(shipped_pipeline(), prompt)

@@ -20,6 +20,12 @@ movement" draws a static shot on 20 of 20 seeds as it is, while as a negative pr
 on 20 of 20, guidance pushing away from the shot the negative text drew. So does "no" before a
 comparison or an idiom ("no more than two balls", "no longer"), and "the camera does not move",
 which the training captions use to say a static shot.
+
+A negated move says the one thing it leaves: staying still. "A cat that does not move", "a cat not
+moving" and "a dog never moves" drew the subject bouncing, growing or walking off as often as still
+(2 or 3 of 10 seeds still), so "not", "never" or "without" and a verb's negation before "move",
+"budge" or "stir" are written as the captions' "stay still" in the verb's form ("a cat that stays
+still", "a cat staying still"), unless the camera is what does not move.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from framecast.engine.sandbox.gloss import WORD, phrase_after, rewritten, traini
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
-__all__ = ["MAX_WORDS", "Negations", "effect_words", "negations"]
+__all__ = ["MAX_WORDS", "Negations", "effect_words", "negations", "read_still"]
 
 MAX_WORDS = 4  # after the negating word
 CLAUSE_WORDS = frozenset({"and", "then", "while", "as", "before", "after", "until", "when", "where", "which",
@@ -50,6 +56,13 @@ _CUE = re.compile(r"\b(?:nobody|no[- ]one|no|without|nor|never|(?:does|do|did|wi
 _NOBODY = re.compile(r"nobody|no[- ]one", re.IGNORECASE)
 _BREAK = re.compile(r"[,.;:!?()]")
 _JOINERS = frozenset({"with", "and", "but", "that"})
+_NOT_MOVING = re.compile(
+    r"\b(?:(?P<aux>does|do|did|is|are|was|were|will|would|can|could)(?:\s+not|n't)\s+|(?P<cannot>cannot)\s+|"
+    r"(?P<wont>wo|ca)n't\s+|(?:not|never|without)\s+)(?P<verb>mov|budg|stir)(?P<end>e|es|ing|s|ring)?\b",
+    re.IGNORECASE)
+# What stays of the negation's auxiliary: "is not moving" -> "is staying still", "will not budge" -> "will stay still".
+_KEPT = {"is", "are", "was", "were", "will", "would", "can", "could"}
+_CAMERA_WORDS = frozenset({"camera", "lens", "shot", "view", "frame"})
 # Verbs that start effect phrases and say nothing of the effect on their own ("get crushed", "turn into").
 _LIGHT_VERBS = frozenset({"get", "be", "have", "turn", "become", "go", "do", "transform", "lose"})
 
@@ -124,3 +137,26 @@ def negations() -> Negations:
     """The negations reader for the shipped vocabulary."""
     return Negations(frozenset(CLAUSE_WORDS | place_prepositions()), training_verb_heads(),
                      frozenset(w.kind_nouns() | set(kind_gloss().meanings) | effect_words()))
+
+
+def read_still(prompt: str) -> tuple[str, list[str]]:
+    """``prompt`` with each negated move of a subject written as staying still, and the negations read."""
+    edits: list[tuple[int, int, str]] = []
+    for m in _NOT_MOVING.finditer(prompt):
+        before = [word.group(0).lower() for word in WORD.finditer(prompt, max(0, m.start() - 40), m.start())][-3:]
+        if _CAMERA_WORDS & set(before):
+            continue  # "the camera does not move": the training captions' static shot
+        aux, end = (m.group("aux") or "").lower(), (m.group("end") or "").lower()
+        if m.group("cannot") or m.group("wont"):
+            aux = {"wo": "will", "ca": "can"}.get((m.group("wont") or "").lower(), "can")
+        if end == "ing" or end == "ring":
+            stay = "staying"
+        elif aux == "did":
+            stay = "stayed"
+        elif aux == "does" or end in ("es", "s"):
+            stay = "stays"
+        else:
+            stay = "stay"
+        kept = f"{aux} " if aux in _KEPT else ""
+        edits.append((m.start(), m.end(), f"{kept}{stay} still"))
+    return rewritten(prompt, edits), [prompt[a:b] for a, b, _ in edits]

@@ -28,7 +28,7 @@ from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
 from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, STOP_TEMPERATURE, SceneGenerator, load_generator
 from framecast.engine.sandbox.motion_names import motion_gloss
-from framecast.engine.sandbox.negations import Negations, negations
+from framecast.engine.sandbox.negations import Negations, negations, read_still
 from framecast.engine.sandbox.number_words import exact_counts, number_gloss
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
@@ -85,10 +85,11 @@ class SandboxPipeline:
         a camera clause by the camera training phrase nearest it, in its place ("the camera loops
         around the subject" draws no ring: :mod:`~framecast.engine.sandbox.camera_phrases`),
         leave likenesses and viewpoints out ("bounces like a ball", "a bird's-eye view":
-        :mod:`~framecast.engine.sandbox.similes`, :mod:`~framecast.engine.sandbox.viewpoints`), and
-        move a negated phrase to the negative prompt ("no dogs": :mod:`~framecast.engine.sandbox.negations`),
-        and say the direction of "toward" a place ("toward the sea" is into the distance:
-        :mod:`~framecast.engine.sandbox.destinations`);
+        :mod:`~framecast.engine.sandbox.similes`, :mod:`~framecast.engine.sandbox.viewpoints`),
+        move a negated phrase to the negative prompt ("no dogs") and read a negated move as staying
+        still ("a cat that does not move": :mod:`~framecast.engine.sandbox.negations`), and say the
+        direction of "toward" a place and of a path across the frame ("toward the sea" is into the
+        distance, "from left to right" to the right: :mod:`~framecast.engine.sandbox.destinations`);
         off, the generator reads the prompt alone."""
         # The text encoder and generator are tiny: one thread runs them in tens of milliseconds,
         # while a second OpenMP thread spinning against the MP4 encoder on a two-core machine
@@ -162,8 +163,10 @@ class SandboxPipeline:
             read += [f"left out the viewpoint {said!r}: it says where the camera looks from, not that it is there"
                      for said in left_out]
             text, toward = read_destinations(text)
-            read += [f"read 'toward {said}' as moving {direction.value}: a place lies beyond the subject, "
-                     "not at the camera" for said, direction in toward]
+            read += [f"read {said!r} as moving {direction.value}: where the subject goes, not the camera"
+                     for said, direction in toward]
+            text, stills = read_still(text)
+            read += [f"read {said!r} as staying still: the one move it leaves" for said in stills]
         for what, gloss in self._glosses:
             text, found = gloss.read(text)
             read += [f"read {what} {word!r}, which no training caption used, as {meaning.value}"
