@@ -28,7 +28,8 @@ A path across the frame says its destination last: "a bird flying from left to r
 flying left on 10 of 10 seeds (the generator goes by the first side it reads), and "a ball moving from
 the bottom to the top" went left too. So a path from one side of the frame to another ("from left to
 right", "from the bottom to the top of the screen", or bare, "left to right") is written as the
-captions' words for its end: "to the right", "to the left", "upward", "downward". No caption has such a path.
+captions' words for its end: "to the right", "to the left", "upward", "downward". No caption has
+such a path.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ UPWARD = frozenset({"sky", "skies", "heaven", "heavens", "cloud", "clouds", "cei
                     "surface"})
 DOWNWARD = frozenset({"ground", "floor", "bottom", "seabed", "seafloor", "earth", "depths"})
 # "toward" these is the training captions' own reading, or not a place in the distance.
-_CAMERA = frozenset({"camera", "cameras", "viewer", "viewers", "us", "me", "you", "lens", "screen", "audience",
-                     "spectator", "spectators", "onlooker", "onlookers", "observer", "foreground", "front"})
+_VIEWERS = frozenset({"camera", "cameras", "viewer", "viewers", "us", "me", "you", "lens", "screen", "audience",
+                      "spectator", "spectators", "onlooker", "onlookers", "observer"})
+_CAMERA = _VIEWERS | {"foreground", "front"}
 _SIDES = frozenset({"left", "right", "side", "centre", "center", "middle", "edge", "corner"})
 _MOMENTS = frozenset({"end", "close", "finish", "start", "beginning", "conclusion", "finale"})
 _PRONOUNS = frozenset({"each", "one", "another", "him", "her", "them", "it", "himself", "herself", "itself",
@@ -60,7 +62,7 @@ _PATH_SAID: dict[Motion, str] = {Motion.LEFT: "to the left", Motion.RIGHT: "to t
 _SIDE = r"(?:the\s+)?({ends})(?:\s+(?:side|edge))?(?:\s+of\s+the\s+(?:frame|screen|picture|image|shot))?".format(
     ends="|".join(_ENDS))
 _AT_CAMERA = re.compile(r"\b([A-Za-z]+)\s+(?:(?:straight|right|directly|head-on|headlong)\s+)?(at)\s+(?:the\s+)?"
-                        r"(?:camera|viewer|viewers|lens|audience|us|me)\b", re.IGNORECASE)
+                        rf"(?:{'|'.join(sorted(_VIEWERS))})\b", re.IGNORECASE)
 _BARE = "|".join(_ENDS)
 # "from" a side to a side; or two bare sides ("left to right"), since "at the bottom of the frame to
 # the left of centre" is a place, not a path.
