@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
@@ -121,6 +122,7 @@ def caption_words(known: set[str] | None = None) -> frozenset[str]:
     return frozenset((known if known is not None else training_words()) | forms)
 
 
+@cache
 def training_verb_heads() -> frozenset[str]:
     """The first word of every motion, gait and effect training phrase in its base, third-person and
     -ing forms ("fall", "gets", "puffing"): where a phrase the glosses read stops, since a training
