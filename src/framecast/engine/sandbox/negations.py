@@ -149,7 +149,7 @@ def read_still(prompt: str) -> tuple[str, list[str]]:
         aux, end = (m.group("aux") or "").lower(), (m.group("end") or "").lower()
         if m.group("cannot") or m.group("wont"):
             aux = {"wo": "will", "ca": "can"}.get((m.group("wont") or "").lower(), "can")
-        if end == "ing" or end == "ring":
+        if end in ("ing", "ring"):
             stay = "staying"
         elif aux == "did":
             stay = "stayed"
