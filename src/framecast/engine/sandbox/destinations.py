@@ -38,7 +38,9 @@ import re
 from functools import cache
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import phrase_after, rewritten, training_verb_heads
+from framecast.engine.sandbox.gloss import motion_verb_heads, phrase_after, rewritten, training_verb_heads
+from framecast.engine.sandbox.kind_names import subject_nouns
+from framecast.engine.sandbox.motion_names import motion_gloss
 from framecast.engine.sandbox.scene import Motion
 
 __all__ = ["DOWNWARD", "SAID", "UPWARD", "read_destinations"]
@@ -85,24 +87,14 @@ def _stops() -> frozenset[str]:
 def _moving_verbs() -> frozenset[str]:
     """The verbs of moving, in the forms a prompt uses: the motions' and gaits' training verbs and the
     verbs the WordNet gloss reads as one ("plummets", "trudging")."""
-    from framecast.engine.sandbox.motion_names import motion_gloss
-
-    heads = {phrase.split()[0].lower() for table in (w.MOTION, w.GAIT) for s in table.values() for phrase in s.train}
-    forms = {w.conjugate(head, form) for head in heads for form in ("base", "third", "ing")}
+    forms = {w.conjugate(head, form) for head in motion_verb_heads() for form in ("base", "third", "ing")}
     return frozenset(forms | set(motion_gloss().meanings))
-
-
-@cache
-def _subject_nouns() -> frozenset[str]:
-    from framecast.engine.sandbox.kind_names import kind_gloss
-
-    return frozenset(w.kind_nouns() | set(kind_gloss().meanings))
 
 
 def _direction(words: list[str]) -> Motion | None:
     """Where "toward" ``words`` lies in the world, or None where it is not a place read here."""
     said = {word.lower() for word in words}
-    if not said or said & (_CAMERA | _SIDES | _MOMENTS | _PRONOUNS | _subject_nouns()):
+    if not said or said & (_CAMERA | _SIDES | _MOMENTS | _PRONOUNS | subject_nouns()):
         return None
     head = words[-1].lower()
     if head in UPWARD:

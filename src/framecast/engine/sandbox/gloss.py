@@ -18,10 +18,8 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "phrase_after",
-           "rewritten",
-           "training_phrases",
-           "training_verb_heads", "training_words"]
+__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "motion_verb_heads",
+           "phrase_after", "rewritten", "training_phrases", "training_verb_heads", "training_words"]
 
 T = TypeVar("T")
 
@@ -120,6 +118,13 @@ def caption_words(known: set[str] | None = None) -> frozenset[str]:
     forms = {word.lower() for p in _training_verbs() for form in ("third", "ing")
              for word in WORD.findall(w.conjugate(p, form))}
     return frozenset((known if known is not None else training_words()) | forms)
+
+
+@cache
+def motion_verb_heads() -> frozenset[str]:
+    """The verb that starts each motion and gait training phrase, in its base form ("fall", "move",
+    "stroll")."""
+    return frozenset(p.split()[0].lower() for table in (w.MOTION, w.GAIT) for s in table.values() for p in s.train)
 
 
 @cache

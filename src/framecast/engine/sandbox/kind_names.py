@@ -37,7 +37,7 @@ from framecast.engine.sandbox.scene import Kind
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
 __all__ = ["NOUNS_PATH", "THINGS", "KindGloss", "build_gloss", "kind_anchors", "kind_gloss", "load_nouns",
-           "noun_reader", "plain_nouns"]
+           "noun_reader", "plain_nouns", "subject_nouns"]
 
 NOUNS_PATH = Path(__file__).with_name("weights") / "wordnet_nouns.tsv.gz"
 
@@ -124,3 +124,10 @@ def _singular(word: str) -> str:
 def kind_gloss(path: Path = NOUNS_PATH) -> KindGloss:
     """The gloss for the shipped noun table and the shipped training vocabulary (built once)."""
     return build_gloss(load_nouns(path), training_words(), shipped_verbs())
+
+
+@cache
+def subject_nouns() -> frozenset[str]:
+    """Every noun that names a subject of the world: a kind's training noun and its plural, and each
+    noun the shipped gloss reads as a kind ("mackerel", "joggers")."""
+    return frozenset(w.kind_nouns() | set(kind_gloss().meanings))

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, phrase_after, rewritten, training_verb_heads
-from framecast.engine.sandbox.kind_names import kind_gloss
+from framecast.engine.sandbox.gloss import WORD, motion_verb_heads, phrase_after, rewritten, training_verb_heads
+from framecast.engine.sandbox.kind_names import subject_nouns
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
 __all__ = ["MAX_WORDS", "Negations", "effect_words", "negations", "read_still"]
@@ -119,7 +119,7 @@ def effect_words() -> set[str]:
     """Words that name an effect: its name, and the verb of each of its training phrases in its
     base, third-person and -ing forms, or the participle after a light verb ("crushed" of "get
     crushed"), unless that verb starts a motion's or gait's training phrase too ("float", "swell")."""
-    motions = {p.split()[0].lower() for table in (w.MOTION, w.GAIT) for s in table.values() for p in s.train}
+    motions = motion_verb_heads()
     words = {effect.value.lower() for effect in w.EFFECT}
     for synonyms in w.EFFECT.values():
         for phrase in synonyms.train:
@@ -136,7 +136,7 @@ def effect_words() -> set[str]:
 def negations() -> Negations:
     """The negations reader for the shipped vocabulary."""
     return Negations(frozenset(CLAUSE_WORDS | place_prepositions()), training_verb_heads(),
-                     frozenset(w.kind_nouns() | set(kind_gloss().meanings) | effect_words()))
+                     frozenset(subject_nouns() | effect_words()))
 
 
 def read_still(prompt: str) -> tuple[str, list[str]]:
