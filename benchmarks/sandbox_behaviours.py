@@ -27,6 +27,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   each);
 - a place said by a preposition alone ("a dog waiting by the door"): the beach only as often as
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
+- an animal the world has no likeness for ("a horse galloping", "a dolphin swimming"): the kind that
+  stands for its class, a dog, fish or bird (eight prompts, 20 seeds each);
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
   draws table).
@@ -95,6 +97,13 @@ DESTINATIONS = (
 # then open: the beach on about 1 seed in 8, as for any prompt that names no place); and one that does.
 BY_THE = ("a dog waiting by the door", "a cat sitting by the window", "a man standing by the car",
           "a dog running by the lake")
+# Animals the world has no likeness for, and the kind that stands for their class.
+ANIMALS = (
+    ("a horse galloping across a field", Kind.DOG), ("an elephant walking in the desert", Kind.DOG),
+    ("a wolf howling in the snow", Kind.DOG), ("a cow standing in a field", Kind.DOG),
+    ("a mouse running across the floor", Kind.DOG), ("a dolphin swimming in the ocean", Kind.FISH),
+    ("a bat flying at night", Kind.BIRD), ("a duck floating on a lake", Kind.BIRD),
+)
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
 Sample = Callable[[str, int], Scene]
@@ -164,6 +173,9 @@ def behaviours(sample: Sample) -> dict[str, str]:
     for prompt in BY_THE:
         beach = sum(sample(prompt, seed).setting is Setting.OCEAN for seed in range(20))
         rows[f"{prompt}: the beach"] = f"{beach}/20"
+    for prompt, kind in ANIMALS:
+        drawn = sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))
+        rows[f"{prompt}: a {kind.value}"] = f"{drawn}/20"
     static = sum(sample("a dog running left, no camera movement", seed).camera is Camera.STATIC for seed in range(20))
     rows["a dog running left, no camera movement: static"] = f"{static}/20"
     return rows

@@ -15,7 +15,15 @@ How a noun is read, from WordNet 3.0's nouns (``weights/wordnet_nouns.tsv.gz``),
   one that names it as food or as an amount is set aside. "Shot" and "life" name a person in one
   sense among many, and are left alone.
 - A noun that names an animal is read by its animal senses: a person called a "tiger" or a "shark"
-  is named after the animal.
+  is named after the animal. A noun whose most frequent sense (WordNet's first) is an animal is
+  read by its animal senses alone: a "horse" in a prompt is the animal, not the vaulting horse.
+- An animal no kind's phrases anchor, named by a noun whose first sense it is, is read as the kind
+  that stands for its class (:data:`CLASSES`): a mammal as the dog, the world's four-legged walker
+  ("a horse", "a wolf", "an elephant"), unless it is a feline (the cat's own anchors come first),
+  a dolphin or a seal (aquatic mammals swim: the fish), a bat (it flies: the bird) or a hominid
+  (the person). Reptiles, amphibians, insects and other animals the world has no likeness for are
+  left unread, and so is a noun that names a person first ("a nanny", "a shrew"): the person is
+  what it says.
 - A word that is also an adjective ("American", "giant"), a proper name (WordNet's capitalised
   entries) or a word any caption uses is never glossed, and a noun that modifies another ("a guard
   dog", "a king penguin", "a sports car") is left to the noun it modifies: a kind's noun, a glossed
@@ -26,9 +34,10 @@ Training captions use only known words, so the generator is the same with or wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
@@ -36,8 +45,8 @@ from framecast.engine.sandbox.motion_names import shipped_verbs
 from framecast.engine.sandbox.scene import Kind
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
-__all__ = ["NOUNS_PATH", "THINGS", "KindGloss", "build_gloss", "kind_anchors", "kind_gloss", "load_nouns",
-           "noun_reader", "plain_nouns", "subject_nouns"]
+__all__ = ["CLASSES", "NOUNS_PATH", "THINGS", "KindGloss", "build_gloss", "class_anchors", "kind_anchors",
+           "kind_gloss", "load_nouns", "noun_reader", "plain_nouns", "subject_nouns"]
 
 NOUNS_PATH = Path(__file__).with_name("weights") / "wordnet_nouns.tsv.gz"
 
@@ -54,6 +63,12 @@ NATURE: dict[Kind, frozenset[str]] = {
     Kind.BIRD: _ANIMALS, Kind.FISH: _ANIMALS,
 }
 
+# WordNet's classes of animals and the kind that stands for each, anchored where no kind's own
+# phrases are nearer (see the module's doc): the class's noun, in its animal sense.
+CLASSES: dict[str, Kind] = {
+    "mammal": Kind.DOG, "aquatic_mammal": Kind.FISH, "chiropteran": Kind.BIRD, "hominid": Kind.PERSON,
+}
+
 KindGloss = Gloss[Kind]
 
 
@@ -67,8 +82,20 @@ def kind_anchors(table: WordNetTable) -> dict[int, Kind]:
     return anchor_synsets(table, phrases, NATURE.__getitem__)
 
 
-def noun_reader(table: WordNetTable, anchors: dict[int, Kind]) -> Callable[[str], Kind | None]:
-    """The kind a common noun (WordNet's spelling) is read as, by the rules in the module's doc."""
+def class_anchors(table: WordNetTable) -> dict[int, Kind]:
+    """Synset -> kind, for each class of :data:`CLASSES` in the table (its noun's animal sense)."""
+    anchors = {}
+    for noun, kind in CLASSES.items():
+        animal = [s for s in table.senses.get(noun, ()) if isinstance(s, int) and table.lexnames[s] == "animal"]
+        if animal:
+            anchors[animal[0]] = kind
+    return anchors
+
+
+def noun_reader(table: WordNetTable, anchors: dict[int, Kind],
+                classes: Mapping[int, Kind] = MappingProxyType({})) -> Callable[[str], Kind | None]:
+    """The kind a common noun (WordNet's spelling) is read as, by the rules in the module's doc;
+    ``classes`` anchor the animals no kind's phrases do, for a noun that names an animal first."""
 
     def animals_first(senses: list[int]) -> list[int]:
         # A noun that names an animal names a person after it ("a tiger", "a shark").
@@ -76,14 +103,24 @@ def noun_reader(table: WordNetTable, anchors: dict[int, Kind]) -> Callable[[str]
             return [s for s in senses if table.lexnames[s] != "person"]
         return senses
 
-    return word_reader(table, anchors, THINGS, METONYMS, animals_first)
+    things = word_reader(table, anchors, THINGS, METONYMS, animals_first)
+    # A noun that names an animal first names it ("a horse", not the vaulting horse): only its
+    # animal senses count, for and against.
+    others = frozenset(table.lexname(s) for senses in table.senses.values() for s in senses) - {"animal"}
+    animals = word_reader(table, {**classes, **anchors}, frozenset({"animal"}), others)
+
+    def read(noun: str) -> Kind | None:
+        senses = table.senses.get(noun, ())
+        return (animals if senses and table.lexname(senses[0]) == "animal" else things)(noun)
+
+    return read
 
 
 def build_gloss(table: WordNetTable, known: set[str], verbs: WordNetTable | None = None) -> KindGloss:
     """The gloss for the table's one-word common nouns that are not in ``known`` (nor plurals of
     known words) and not adjectives, each read as a kind when the rules read it as one. With
     ``verbs``, a noun before a plain noun (:func:`plain_nouns`) is left to it too."""
-    read = noun_reader(table, kind_anchors(table))
+    read = noun_reader(table, kind_anchors(table), class_anchors(table))
     heads = set(w.kind_nouns())
     if verbs is not None:
         heads |= plain_nouns(table, known, verbs)
@@ -94,9 +131,11 @@ def build_gloss(table: WordNetTable, known: set[str], verbs: WordNetTable | None
         kind = read(noun)
         if kind is None:
             continue
-        meanings[noun] = Reading(kind, kind.value)
+        if noun not in meanings or meanings[noun].meaning is not kind:  # not read already as a plural
+            meanings[noun] = Reading(kind, kind.value)
         plural = w.plural(noun)  # read too, as a compound: "two joggers" -> "two jogger people"
-        if plural not in known and _singular(plural) not in known and plural not in table.senses:
+        if plural not in known and _singular(plural) not in known and (
+                plural not in table.senses or read(plural) is kind):  # "cows" has senses of its own
             meanings[plural] = Reading(kind, w.plural(kind.value), noun)
     return Gloss(meanings, frozenset(heads | set(meanings)))
 
