@@ -29,6 +29,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - an animal the world has no likeness for ("a horse galloping", "a dolphin swimming"): the kind that
   stands for its class, a dog, fish or bird (eight prompts, 20 seeds each);
+- a verb of travelling with no way said ("a fish swimming in the ocean"): left or right, as the seed
+  draws it, never a motion that stays in place (five prompts, 20 seeds each);
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
 - with ``--draws``, the generator alone on four draws of 600 held-out prompts (``sandbox eval``'s
   draws table).
@@ -104,6 +106,9 @@ ANIMALS = (
     ("a mouse running across the floor", Kind.DOG), ("a dolphin swimming in the ocean", Kind.FISH),
     ("a bat flying at night", Kind.BIRD), ("a duck floating on a lake", Kind.BIRD),
 )
+# A verb of travelling with no way said: across the frame, the way drawn from the seed.
+TRAVELS = ("a fish swimming in the ocean", "a person swimming", "a man riding a bike through the park",
+           "a cat crawling on the floor", "a ship sailing at dusk")
 JOINS = ("a {0} and a {1}", "a {0} next to a {1}", "a {0} with a {1}")
 
 Sample = Callable[[str, int], Scene]
@@ -176,6 +181,10 @@ def behaviours(sample: Sample) -> dict[str, str]:
     for prompt, kind in ANIMALS:
         drawn = sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))
         rows[f"{prompt}: a {kind.value}"] = f"{drawn}/20"
+    for prompt in TRAVELS:
+        ways = Counter(s.motion for seed in range(20) for s in sample(prompt, seed).subjects[:1])
+        rows[f"{prompt}: left / right / other"] = (f"{ways[Motion.LEFT]} / {ways[Motion.RIGHT]} / "
+                                                   f"{20 - ways[Motion.LEFT] - ways[Motion.RIGHT]}")
     static = sum(sample("a dog running left, no camera movement", seed).camera is Camera.STATIC for seed in range(20))
     rows["a dog running left, no camera movement: static"] = f"{static}/20"
     return rows

@@ -68,10 +68,10 @@ class LogLines(NullControl):
         self.lines.append(message)
 
 
-def generation_log(pipeline: SandboxPipeline, prompt: str) -> list[str]:
+def generation_log(pipeline: SandboxPipeline, prompt: str, seed: int = 0) -> list[str]:
     """What ``pipeline`` logs while making a tiny text-to-video clip of ``prompt``."""
     control = LogLines()
-    spec = GenerationSpec("fal-ai/pika/v2.2/text-to-video", Task.TEXT_TO_VIDEO, prompt, "", 0, 64, 36, 8, 2)
+    spec = GenerationSpec("fal-ai/pika/v2.2/text-to-video", Task.TEXT_TO_VIDEO, prompt, "", seed, 64, 36, 8, 2)
     pipeline.generate(spec, control)
     return control.lines
 

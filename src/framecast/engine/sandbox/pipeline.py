@@ -35,6 +35,7 @@ from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
 from framecast.engine.sandbox.similes import Similes, similes
 from framecast.engine.sandbox.text import TextEncoder
+from framecast.engine.sandbox.travels import read_travels
 from framecast.engine.sandbox.viewpoints import read_viewpoints
 from framecast.engine.types import Clip, GenerationSpec
 
@@ -125,7 +126,7 @@ class SandboxPipeline:
             raise RuntimeError("the sandbox pipeline was closed")
         prompt, negative_prompt, read = self._negated(prompt or "", negative_prompt)
         with self._lock:
-            glossed, read_prompt = self._glossed(prompt)
+            glossed, read_prompt = self._glossed(prompt, seed)
             read += read_prompt
             text = self._encoder.encode_one(glossed)
             kinds, effects = self._generator.named(text, self._encoder.wordlike(glossed))
@@ -153,7 +154,9 @@ class SandboxPipeline:
         read = [f"read {said!r} as not wanted: steering away from it as the negative prompt does" for said in negated]
         return prompt, ", ".join(p for p in (negative_prompt.strip(), *negated) if p), read
 
-    def _glossed(self, text: str) -> tuple[str, list[str]]:
+    def _glossed(self, text: str, seed: int | None = None) -> tuple[str, list[str]]:
+        """``text`` as the generator reads it, and log lines for what was read; with the ``seed``
+        (the prompt's, not the negative prompt's) a travel the text leaves open gets its direction."""
         read: list[str] = []
         if self._similes is not None:
             text, left_out = self._similes.read(text)
@@ -167,6 +170,10 @@ class SandboxPipeline:
                      for said, direction in toward]
             text, stills = read_still(text)
             read += [f"read {said!r} as staying still: the one move it leaves" for said in stills]
+            if seed is not None:
+                text, travels = read_travels(text, seed)
+                read += [f"read {said!r} as travelling {way.value}: the prompt leaves the way open, the seed chose it"
+                         for said, way in travels]
         for what, gloss in self._glosses:
             text, found = gloss.read(text)
             read += [f"read {what} {word!r}, which no training caption used, as {meaning.value}"
