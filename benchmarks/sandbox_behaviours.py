@@ -29,6 +29,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - an animal the world has no likeness for ("a horse galloping", "a dolphin swimming"): the kind that
   stands for its class, a dog, fish or bird (eight prompts, 20 seeds each);
+- a verb of resting ("a cat sleeping on the grass", "a bird perched on a branch"): still (four
+  prompts, 20 seeds each);
 - a verb of travelling with no way said ("a fish swimming in the ocean"): left or right, as the seed
   draws it, never a motion that stays in place (five prompts, 20 seeds each);
 - three subjects in a list, all three right (random colours and kinds, 80 samples);
@@ -106,6 +108,9 @@ ANIMALS = (
     ("a mouse running across the floor", Kind.DOG), ("a dolphin swimming in the ocean", Kind.FISH),
     ("a bat flying at night", Kind.BIRD), ("a duck floating on a lake", Kind.BIRD),
 )
+# Verbs of resting the WordNet gloss cannot read: still.
+RESTS = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun",
+         "a woman meditating")
 # A verb of travelling with no way said: across the frame, the way drawn from the seed.
 TRAVELS = ("a fish swimming in the ocean", "a person swimming", "a man riding a bike through the park",
            "a cat crawling on the floor", "a ship sailing at dusk")
@@ -181,6 +186,9 @@ def behaviours(sample: Sample) -> dict[str, str]:
     for prompt, kind in ANIMALS:
         drawn = sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))
         rows[f"{prompt}: a {kind.value}"] = f"{drawn}/20"
+    for prompt in RESTS:
+        still = sum([s.motion for s in sample(prompt, seed).subjects] == [Motion.STILL] for seed in range(20))
+        rows[f"{prompt}: still"] = f"{still}/20"
     for prompt in TRAVELS:
         ways = Counter(s.motion for seed in range(20) for s in sample(prompt, seed).subjects[:1])
         rows[f"{prompt}: left / right / other"] = (f"{ways[Motion.LEFT]} / {ways[Motion.RIGHT]} / "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from framecast.engine.sandbox.motion_names import VERBS_PATH, load_verbs, motion_anchors, motion_gloss
+from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Gait, Motion
 
 from .sandbox_support import assert_gloss_logged, shipped_pipeline
@@ -37,3 +38,26 @@ def test_the_pipeline_reads_a_held_out_verb_and_says_so() -> None:
     motions = Counter(s.motion for seed in range(8) for s in p.sample_scene("a red ball plummeting", "", seed).subjects)
     assert motions[Motion.DOWN] >= 7 and sum(motions.values()) - motions[Motion.DOWN] <= 1, motions
     assert_gloss_logged("a red ball plummets", "the verb", "plummets", "down")
+
+
+def test_verbs_of_resting_are_read_as_staying_still() -> None:
+    gloss = motion_gloss()
+    readings = {"sleeping": "resting", "sleeps": "rests", "slept": "rested", "napping": "resting",
+                "perched": "rested", "dozes": "rests", "meditating": "resting"}
+    assert {word: (gloss.meanings[word].meaning, gloss.meanings[word].said) for word in readings} == {
+        word: (Motion.STILL, said) for word, said in readings.items()}
+    # After an article the word is a noun, as for any verb the gloss reads.
+    assert gloss("a cat sleeping on the grass after a nap, a bird perched on a branch") == (
+        "a cat sleeping resting on the grass after a nap, a bird perched rested on a branch")
+
+
+def test_the_pipeline_draws_a_sleeping_subject_still() -> None:
+    prompts = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun")
+    plain = SandboxPipeline(glosses=False)
+    # Read as written, the sleeping cat is mostly drawn moving.
+    assert sum(plain.sample_scene(prompts[0], "", seed).subjects[0].motion is Motion.STILL for seed in range(10)) <= 3
+    p = shipped_pipeline()
+    for prompt in prompts:
+        drawn = [[s.motion for s in p.sample_scene(prompt, "", seed).subjects] for seed in range(10)]
+        assert all(motions == [Motion.STILL] for motions in drawn), (prompt, drawn)
+    assert_gloss_logged("a cat sleeping", "the verb", "sleeping", "still")

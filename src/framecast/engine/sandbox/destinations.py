@@ -86,9 +86,9 @@ def _stops() -> frozenset[str]:
 @cache
 def _moving_verbs() -> frozenset[str]:
     """The verbs of moving, in the forms a prompt uses: the motions' and gaits' training verbs and the
-    verbs the WordNet gloss reads as one ("plummets", "trudging")."""
+    verbs the WordNet gloss reads as one ("plummets", "trudging"), not as staying still ("sleeping")."""
     forms = {w.conjugate(head, form) for head in motion_verb_heads() for form in ("base", "third", "ing")}
-    return frozenset(forms | set(motion_gloss().meanings))
+    return frozenset(forms | {word for word, r in motion_gloss().meanings.items() if r.meaning is not Motion.STILL})
 
 
 def _direction(words: list[str]) -> Motion | None:

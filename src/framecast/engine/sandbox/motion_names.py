@@ -19,6 +19,12 @@ How a verb is read, from WordNet 3.0's verbs (``weights/wordnet_verbs.tsv.gz``),
   after an article or a possessive ("a backpack"); only the base, third-person and -ing forms are
   ("plummet", "plummets", "plummeting").
 
+Sleeping and resting are not in WordNet's is-a links to rest: it files "sleep", "doze" and "nap"
+under the body, and "sleep", "nap" and "perch" have more senses as nouns. So "a cat sleeping on the
+grass" drew the cat bouncing, growing or walking off on 8 of 10 seeds. The verbs of resting a prompt
+uses most (:data:`RESTING`) are read as staying still from a list, in the same forms and the past
+participle ("a bird perched on a branch" -> "a bird perched rested on a branch").
+
 Training captions use only known words, so the generator is the same with or without the gloss.
 """
 
@@ -32,7 +38,7 @@ from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
 from framecast.engine.sandbox.scene import Gait, Motion
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
-__all__ = ["MOVES", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors", "motion_gloss",
+__all__ = ["MOVES", "RESTING", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors", "motion_gloss",
            "shipped_verbs"]
 
 VERBS_PATH = Path(__file__).with_name("weights") / "wordnet_verbs.tsv.gz"
@@ -46,6 +52,11 @@ NATURE: dict[Move, frozenset[str]] = {
     Motion.STILL: frozenset({"motion", "stative"}), **{g: _MOVING for g in Gait},
 }
 MOVES = frozenset().union(*NATURE.values())  # WordNet's files whose senses vote
+
+# Verbs of resting the WordNet rules cannot read (see the module's doc), with their past participle.
+RESTING: dict[str, str] = {"sleep": "slept", "nap": "napped", "doze": "dozed", "snooze": "snoozed",
+                           "slumber": "slumbered", "perch": "perched", "lounge": "lounged", "laze": "lazed",
+                           "bask": "basked", "sunbathe": "sunbathed", "recline": "reclined", "meditate": "meditated"}
 
 MotionGloss = Gloss[Move]
 # After these a verb's form is a noun: "a backpack", "the trickle", "his saunter".
@@ -90,6 +101,11 @@ def build_gloss(table: WordNetTable, known: set[str]) -> MotionGloss:
             word = w.conjugate(verb, form)
             if word not in known and word not in meanings:
                 meanings[word] = Reading(value, w.conjugate(said[value], form))
+    rest = said[Motion.STILL]
+    for verb, participle in RESTING.items():
+        forms = {w.conjugate(verb, form): w.conjugate(rest, form) for form in _FORMS} | {participle: f"{rest}ed"}
+        meanings.update({word: Reading(Motion.STILL, was) for word, was in forms.items()
+                         if word not in known and word not in meanings})
     return Gloss(meanings, not_after=ARTICLES)
 
 

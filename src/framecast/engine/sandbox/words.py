@@ -419,7 +419,7 @@ def kind_nouns() -> frozenset[str]:
 _IRREGULAR_THIRD = {"have": "has", "be": "is", "do": "does", "go": "goes"}
 _IRREGULAR_ING = {"be": "being", "lie": "lying", "die": "dying", "see": "seeing", "flee": "fleeing"}
 _DOUBLE_FINAL = {"run", "spin", "hop", "drop", "stop", "swim", "jog", "step", "get", "rip", "plummet", "sit", "dip",
-                 "trot", "scamper", "bob", "sag", "split"}
+                 "trot", "scamper", "bob", "sag", "split", "nap"}
 _NO_DOUBLE = {"plummet", "scamper"}
 
 
