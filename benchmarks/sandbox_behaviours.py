@@ -29,6 +29,8 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - an animal the world has no likeness for ("a horse galloping", "a dolphin swimming"): the kind that
   stands for its class, a dog, fish or bird (eight prompts, 20 seeds each);
+- "down" or "up" a level way ("a dog running down the road"): along it, travelling, not down
+  (three prompts, 20 seeds each);
 - a verb of resting ("a cat sleeping on the grass", "a bird perched on a branch"): still (four
   prompts, 20 seeds each);
 - a verb of travelling with no way said ("a fish swimming in the ocean"): left or right, as the seed
@@ -108,6 +110,8 @@ ANIMALS = (
     ("a mouse running across the floor", Kind.DOG), ("a dolphin swimming in the ocean", Kind.FISH),
     ("a bat flying at night", Kind.BIRD), ("a duck floating on a lake", Kind.BIRD),
 )
+# "Down" a level way: along it, not down.
+ALONG = ("a dog running down the road", "a woman walking down the path", "a man walking up the street")
 # Verbs of resting the WordNet gloss cannot read: still.
 RESTS = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun",
          "a woman meditating")
@@ -186,6 +190,11 @@ def behaviours(sample: Sample) -> dict[str, str]:
     for prompt, kind in ANIMALS:
         drawn = sum([s.kind for s in sample(prompt, seed).subjects] == [kind] for seed in range(20))
         rows[f"{prompt}: a {kind.value}"] = f"{drawn}/20"
+    travelling = {Motion.LEFT, Motion.RIGHT, Motion.AWAY, Motion.TOWARD}
+    for prompt in ALONG:
+        motions = [s.motion for seed in range(20) for s in sample(prompt, seed).subjects[:1]]
+        rows[f"{prompt}: down / travelling"] = (f"{motions.count(Motion.DOWN)} / "
+                                                f"{sum(m in travelling for m in motions)} of 20")
     for prompt in RESTS:
         still = sum([s.motion for s in sample(prompt, seed).subjects] == [Motion.STILL] for seed in range(20))
         rows[f"{prompt}: still"] = f"{still}/20"

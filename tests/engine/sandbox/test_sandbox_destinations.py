@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from framecast.engine.sandbox.captions import caption
-from framecast.engine.sandbox.destinations import read_destinations
+from framecast.engine.sandbox.destinations import read_along, read_destinations
 from framecast.engine.sandbox.evaluate import EVAL_RATES
 from framecast.engine.sandbox.pipeline import SandboxPipeline
 from framecast.engine.sandbox.scene import Kind, Motion, Setting
@@ -61,12 +61,42 @@ def test_a_path_across_the_frame_is_written_as_its_end(prompt: str, read: str, f
     assert read_destinations(prompt) == (read, found)
 
 
+@pytest.mark.parametrize(("prompt", "read", "found"), [
+    ("a dog running down the road", "a dog running along the road", ["down the road"]),
+    ("a man walking up the busy old street at night", "a man walking along the busy old street at night",
+     ["up the busy old street"]),
+    ("a boat sailing down the river", "a boat sailing along the river", ["down the river"]),  # a verb of travelling
+    ("kids running down the beaches", "kids running along the beaches", ["down the beaches"]),
+    # Ways that go down, a way after no verb of moving, too many words between.
+    ("a ball rolling down the hill", "a ball rolling down the hill", []),
+    ("a man walking down the stairs", "a man walking down the stairs", []),
+    ("a house down the street", "a house down the street", []),
+    ("a dog staring down the road", "a dog staring down the road", []),
+    ("a dog running down the very long and empty road", "a dog running down the very long and empty road", []),
+])
+def test_down_a_level_way_is_along_it(prompt: str, read: str, found: list[str]) -> None:
+    assert read_along(prompt) == (read, found)
+
+
+def test_the_pipeline_draws_a_subject_going_along_a_road_across_the_frame() -> None:
+    prompt = "a dog running down the road"
+    assert all(SandboxPipeline(glosses=False).sample_scene(prompt, "", seed).subjects[0].motion is Motion.DOWN
+               for seed in range(3))
+    for seed in range(10):
+        assert shipped_pipeline().sample_scene(prompt, "", seed).subjects[0].motion in {
+            Motion.LEFT, Motion.RIGHT, Motion.AWAY, Motion.TOWARD}, seed
+    assert ("read 'down the road' as along it: a level way runs across the ground, not downward or upward"
+            in generation_log(shipped_pipeline(), prompt))
+
+
 def test_no_training_caption_is_changed_and_held_out_ones_only_toward_the_horizon_or_at_the_camera() -> None:
     assert_training_captions_unchanged(lambda text: read_destinations(text)[0], count=3000)
+    assert_training_captions_unchanged(lambda text: read_along(text)[0], count=3000)
     rng = np.random.default_rng(2024)  # the evaluation's own draw
     captions = [caption(rng, held_out=True, rates=EVAL_RATES).text for _ in range(3000)]
     read = {found for text in captions for found in read_destinations(text)[1]}
     assert read == {("toward the horizon", Motion.AWAY), ("at the camera", Motion.TOWARD)}
+    assert [text for text in captions if read_along(text)[1]] == []
 
 
 @pytest.mark.parametrize(("prompt", "kind", "motion", "setting"), [

@@ -30,6 +30,13 @@ the bottom to the top" went left too. So a path from one side of the frame to an
 right", "from the bottom to the top of the screen", or bare, "left to right") is written as the
 captions' words for its end: "to the right", "to the left", "upward", "downward". No caption has
 such a path.
+
+"Down" or "up" a way that runs level across the ground is along it: "a dog running down the road" and
+"a woman walking down the path" drew the subject going down on 10 of 10 seeds. So after a verb of
+moving (or of travelling, :mod:`~framecast.engine.sandbox.travels`), "down" or "up" before a level
+way (:data:`LEVEL_WAYS`: a street, road, path, beach, river, ...), with up to two words between
+("down the busy street"), is written "along". A hill, a slope or the stairs go down, and are left
+alone, and so is a way after anything else ("a house down the street").
 """
 
 from __future__ import annotations
@@ -42,8 +49,9 @@ from framecast.engine.sandbox.gloss import motion_verb_heads, phrase_after, rewr
 from framecast.engine.sandbox.kind_names import subject_nouns
 from framecast.engine.sandbox.motion_names import motion_gloss
 from framecast.engine.sandbox.scene import Motion
+from framecast.engine.sandbox.travels import shipped_travel_verbs
 
-__all__ = ["DOWNWARD", "SAID", "UPWARD", "read_destinations"]
+__all__ = ["DOWNWARD", "LEVEL_WAYS", "SAID", "UPWARD", "read_along", "read_destinations"]
 
 # The world's words for each direction, as the captions say them after a verb.
 SAID: dict[Motion, str] = {Motion.AWAY: "into the distance", Motion.UP: "upward", Motion.DOWN: "downward"}
@@ -74,6 +82,14 @@ _STOPS = frozenset({"and", "then", "until", "while", "as", "with", "before", "af
                     "from", "for", "is", "are", "but", "so", "or", "of", "to", "near", "beside", "past"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "my", "your", "our", "this", "that", "some"})
 MAX_WORDS = 4
+# Ways that run level across the ground: "down" or "up" one is along it.
+LEVEL_WAYS = frozenset({"street", "road", "path", "lane", "avenue", "boulevard", "alley", "sidewalk", "pavement",
+                        "hallway", "hall", "corridor", "aisle", "track", "trail", "beach", "shore", "shoreline",
+                        "runway", "highway", "freeway", "driveway", "block", "pier", "boardwalk", "promenade",
+                        "river", "stream", "canal", "coast"})
+_WAYS = "|".join(sorted(LEVEL_WAYS | {w.plural(way) for way in LEVEL_WAYS}))
+_ALONG = re.compile(rf"\b([A-Za-z]+)\s+(down|up)\s+(?:the|a|this|that)\s+(?:[A-Za-z-]+\s+){{0,2}}?(?P<way>{_WAYS})\b",
+                    re.IGNORECASE)
 
 
 @cache
@@ -102,6 +118,18 @@ def _direction(words: list[str]) -> Motion | None:
     if head in DOWNWARD:
         return Motion.DOWN
     return Motion.AWAY
+
+
+def read_along(prompt: str) -> tuple[str, list[str]]:
+    """``prompt`` with "down" or "up" a level way after a verb of moving written as "along" ("a dog
+    running down the road" -> "a dog running along the road"), and the phrases read."""
+    edits: list[tuple[int, int, str]] = []
+    found: list[str] = []
+    for m in _ALONG.finditer(prompt):
+        if m.group(1).lower() in _moving_verbs() | shipped_travel_verbs():
+            edits.append((m.start(2), m.end(2), "along"))
+            found.append(prompt[m.start(2):m.end("way")])
+    return rewritten(prompt, edits), found
 
 
 def read_destinations(prompt: str) -> tuple[str, list[tuple[str, Motion]]]:

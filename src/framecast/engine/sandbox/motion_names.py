@@ -38,8 +38,8 @@ from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
 from framecast.engine.sandbox.scene import Gait, Motion
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
-__all__ = ["MOVES", "RESTING", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors", "motion_gloss",
-           "shipped_verbs"]
+__all__ = ["MOVES", "RESTING", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors",
+           "motion_gloss", "shipped_verbs"]
 
 VERBS_PATH = Path(__file__).with_name("weights") / "wordnet_verbs.tsv.gz"
 

@@ -22,7 +22,7 @@ from framecast.engine.base import RunControl
 from framecast.engine.sandbox import tokens as tk
 from framecast.engine.sandbox.camera_phrases import build_camera_gloss
 from framecast.engine.sandbox.colour_names import colour_gloss
-from framecast.engine.sandbox.destinations import read_destinations
+from framecast.engine.sandbox.destinations import read_along, read_destinations
 from framecast.engine.sandbox.effect_phrases import build_effect_gloss
 from framecast.engine.sandbox.gloss import TextGloss
 from framecast.engine.sandbox.kind_names import kind_gloss
@@ -168,6 +168,9 @@ class SandboxPipeline:
             text, toward = read_destinations(text)
             read += [f"read {said!r} as moving {direction.value}: where the subject goes, not the camera"
                      for said, direction in toward]
+            text, along = read_along(text)
+            read += [f"read {said!r} as along it: a level way runs across the ground, not downward or upward"
+                     for said in along]
             text, stills = read_still(text)
             read += [f"read {said!r} as staying still: the one move it leaves" for said in stills]
             if seed is not None:
