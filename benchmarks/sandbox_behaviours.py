@@ -31,7 +31,7 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
   stands for its class, a dog, fish or bird (eight prompts, 20 seeds each);
 - "down" or "up" a level way ("a dog running down the road"): along it, travelling, not down
   (three prompts, 20 seeds each);
-- a verb of resting ("a cat sleeping on the grass", "a bird perched on a branch"): still (four
+- a verb of resting ("a cat sleeping on the grass", "a bird perched on a branch"): still (five
   prompts, 20 seeds each);
 - a verb of travelling with no way said ("a fish swimming in the ocean"): left or right, as the seed
   draws it, never a motion that stays in place (five prompts, 20 seeds each);
@@ -114,7 +114,7 @@ ANIMALS = (
 ALONG = ("a dog running down the road", "a woman walking down the path", "a man walking up the street")
 # Verbs of resting the WordNet gloss cannot read: still.
 RESTS = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun",
-         "a woman meditating")
+         "a woman meditating", "a sleeping cat on the sofa")
 # A verb of travelling with no way said: across the frame, the way drawn from the seed.
 TRAVELS = ("a fish swimming in the ocean", "a person swimming", "a man riding a bike through the park",
            "a cat crawling on the floor", "a ship sailing at dusk")

@@ -46,13 +46,17 @@ def test_verbs_of_resting_are_read_as_staying_still() -> None:
                 "perched": "rested", "dozes": "rests", "meditating": "resting"}
     assert {word: (gloss.meanings[word].meaning, gloss.meanings[word].said) for word in readings} == {
         word: (Motion.STILL, said) for word, said in readings.items()}
-    # After an article the word is a noun, as for any verb the gloss reads.
+    # After an article the word is a noun, as for any verb the gloss reads, unless it is a participle
+    # that says what the noun after it does.
     assert gloss("a cat sleeping on the grass after a nap, a bird perched on a branch") == (
         "a cat sleeping resting on the grass after a nap, a bird perched rested on a branch")
+    assert gloss("a sleeping cat, the dozing dogs, a backpack") == (
+        "a sleeping resting cat, the dozing resting dogs, a backpack")
 
 
 def test_the_pipeline_draws_a_sleeping_subject_still() -> None:
-    prompts = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun")
+    prompts = ("a cat sleeping on the grass", "a bird perched on a branch", "a dog napping in the sun",
+               "a sleeping cat on the sofa")
     plain = SandboxPipeline(glosses=False)
     # Read as written, the sleeping cat is mostly drawn moving.
     assert sum(plain.sample_scene(prompts[0], "", seed).subjects[0].motion is Motion.STILL for seed in range(10)) <= 3

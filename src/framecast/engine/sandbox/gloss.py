@@ -166,8 +166,10 @@ class Gloss(Generic[T]):
     meanings: Mapping[str, Reading[T]]
     # A glossed word followed by one of these is left alone: it modifies that noun ("a guard dog").
     heads: frozenset[str] = frozenset()
-    # ... and so is one that follows one of these: a verb after "a" is a noun ("a backpack").
+    # ... and so is one that follows one of these: a verb after "a" is a noun ("a backpack"),
     not_after: frozenset[str] = frozenset()
+    # ... unless it is one of these, a participle that says what the noun after it does ("a sleeping cat").
+    participles: frozenset[str] = frozenset()
 
     def __call__(self, prompt: str) -> str:
         """``prompt`` with each unknown word followed by its gloss (inside any punctuation after
@@ -200,7 +202,8 @@ class Gloss(Generic[T]):
         following = _next_word(prompt, m.end())
         previous = _PREVIOUS_WORD.search(prompt, 0, m.start())
         return ((following in self.heads and following != said)
-                or (previous is not None and previous.group(1).lower() in self.not_after))
+                or (previous is not None and previous.group(1).lower() in self.not_after
+                    and m.group(0).lower() not in self.participles))
 
 
 def _next_word(prompt: str, end: int) -> str | None:

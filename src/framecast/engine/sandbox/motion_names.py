@@ -23,7 +23,8 @@ Sleeping and resting are not in WordNet's is-a links to rest: it files "sleep", 
 under the body, and "sleep", "nap" and "perch" have more senses as nouns. So "a cat sleeping on the
 grass" drew the cat bouncing, growing or walking off on 8 of 10 seeds. The verbs of resting a prompt
 uses most (:data:`RESTING`) are read as staying still from a list, in the same forms and the past
-participle ("a bird perched on a branch" -> "a bird perched rested on a branch").
+participle ("a bird perched on a branch" -> "a bird perched rested on a branch"), and their
+participles also after an article, where they say what the noun does ("a sleeping cat").
 
 Training captions use only known words, so the generator is the same with or without the gloss.
 """
@@ -102,11 +103,13 @@ def build_gloss(table: WordNetTable, known: set[str]) -> MotionGloss:
             if word not in known and word not in meanings:
                 meanings[word] = Reading(value, w.conjugate(said[value], form))
     rest = said[Motion.STILL]
+    participles: set[str] = set()
     for verb, participle in RESTING.items():
         forms = {w.conjugate(verb, form): w.conjugate(rest, form) for form in _FORMS} | {participle: f"{rest}ed"}
         meanings.update({word: Reading(Motion.STILL, was) for word, was in forms.items()
                          if word not in known and word not in meanings})
-    return Gloss(meanings, not_after=ARTICLES)
+        participles |= {w.conjugate(verb, "ing"), participle}
+    return Gloss(meanings, not_after=ARTICLES, participles=frozenset(participles - known))
 
 
 @cache
