@@ -52,6 +52,9 @@ def test_verbs_of_resting_are_read_as_staying_still() -> None:
         "a cat sleeping resting on the grass after a nap, a bird perched rested on a branch")
     assert gloss("a sleeping cat, the dozing dogs, a backpack") == (
         "a sleeping resting cat, the dozing resting dogs, a backpack")
+    # Landing is coming down; "the landing" is a noun.
+    assert gloss("a bird landing on the grass, a plane lands, the landing") == (
+        "a bird landing falling on the grass, a plane lands falls, the landing")
 
 
 def test_the_pipeline_draws_a_sleeping_subject_still() -> None:
@@ -65,3 +68,6 @@ def test_the_pipeline_draws_a_sleeping_subject_still() -> None:
         drawn = [[s.motion for s in p.sample_scene(prompt, "", seed).subjects] for seed in range(10)]
         assert all(motions == [Motion.STILL] for motions in drawn), (prompt, drawn)
     assert_gloss_logged("a cat sleeping", "the verb", "sleeping", "still")
+    landing = [[s.motion for s in p.sample_scene("a bird landing on the grass", "", seed).subjects]
+               for seed in range(10)]
+    assert all(motions == [Motion.DOWN] for motions in landing), landing

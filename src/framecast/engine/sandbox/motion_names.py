@@ -24,7 +24,9 @@ under the body, and "sleep", "nap" and "perch" have more senses as nouns. So "a 
 grass" drew the cat bouncing, growing or walking off on 8 of 10 seeds. The verbs of resting a prompt
 uses most (:data:`RESTING`) are read as staying still from a list, in the same forms and the past
 participle ("a bird perched on a branch" -> "a bird perched rested on a branch"), and their
-participles also after an article, where they say what the noun does ("a sleeping cat").
+participles also after an article, where they say what the noun does ("a sleeping cat"). Landing
+is the same: "land" has more senses as a noun, and "a bird landing on the grass" flew left or right
+on 10 of 10 seeds; "land" and "alight" (:data:`LANDING`) are read as coming down.
 
 Training captions use only known words, so the generator is the same with or without the gloss.
 """
@@ -39,7 +41,7 @@ from framecast.engine.sandbox.gloss import Gloss, Reading, training_words
 from framecast.engine.sandbox.scene import Gait, Motion
 from framecast.engine.sandbox.wordnet import WordNetTable, anchor_synsets, load_table, word_reader
 
-__all__ = ["MOVES", "RESTING", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors",
+__all__ = ["LANDING", "MOVES", "RESTING", "VERBS_PATH", "MotionGloss", "build_gloss", "load_verbs", "motion_anchors",
            "motion_gloss", "shipped_verbs"]
 
 VERBS_PATH = Path(__file__).with_name("weights") / "wordnet_verbs.tsv.gz"
@@ -58,6 +60,9 @@ MOVES = frozenset().union(*NATURE.values())  # WordNet's files whose senses vote
 RESTING: dict[str, str] = {"sleep": "slept", "nap": "napped", "doze": "dozed", "snooze": "snoozed",
                            "slumber": "slumbered", "perch": "perched", "lounge": "lounged", "laze": "lazed",
                            "bask": "basked", "sunbathe": "sunbathed", "recline": "reclined", "meditate": "meditated"}
+
+# ... and verbs of landing, read as coming down.
+LANDING: dict[str, str] = {"land": "landed", "alight": "alighted"}
 
 MotionGloss = Gloss[Move]
 # After these a verb's form is a noun: "a backpack", "the trickle", "his saunter".
@@ -102,14 +107,19 @@ def build_gloss(table: WordNetTable, known: set[str]) -> MotionGloss:
             word = w.conjugate(verb, form)
             if word not in known and word not in meanings:
                 meanings[word] = Reading(value, w.conjugate(said[value], form))
-    rest = said[Motion.STILL]
-    participles: set[str] = set()
-    for verb, participle in RESTING.items():
-        forms = {w.conjugate(verb, form): w.conjugate(rest, form) for form in _FORMS} | {participle: f"{rest}ed"}
-        meanings.update({word: Reading(Motion.STILL, was) for word, was in forms.items()
-                         if word not in known and word not in meanings})
-        participles |= {w.conjugate(verb, "ing"), participle}
+    for listed, value in ((RESTING, Motion.STILL), (LANDING, Motion.DOWN)):
+        for verb, participle in listed.items():
+            forms = {w.conjugate(verb, form): w.conjugate(said[value], form) for form in _FORMS}
+            forms[participle] = _past(said[value])
+            meanings.update({word: Reading(value, was) for word, was in forms.items()
+                             if word not in known and word not in meanings})
+    participles = {form for verb, participle in RESTING.items() for form in (w.conjugate(verb, "ing"), participle)}
     return Gloss(meanings, not_after=ARTICLES, participles=frozenset(participles - known))
+
+
+def _past(verb: str) -> str:
+    """The past participle of the world's one-word verbs the listed verbs are read as."""
+    return {"fall": "fallen"}.get(verb, verb + ("d" if verb.endswith("e") else "ed"))
 
 
 @cache
