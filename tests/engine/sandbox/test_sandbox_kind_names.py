@@ -82,6 +82,7 @@ def test_the_shipped_table_reads_animals_outside_the_world_by_their_class() -> N
     for word in ("nanny", "shrew", "snake", "frog", "butterfly", "lizard"):
         assert word not in gloss.meanings, word
     assert gloss("a horse galloping past two cows") == "a horse dog galloping past two cow dogs"
+    assert gloss("a sheep") == "a sheep dog"  # its plural is itself: read as one
 
 
 def test_the_pipeline_draws_an_animal_outside_the_world_as_its_class() -> None:

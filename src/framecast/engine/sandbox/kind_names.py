@@ -134,7 +134,7 @@ def build_gloss(table: WordNetTable, known: set[str], verbs: WordNetTable | None
         if noun not in meanings or meanings[noun].meaning is not kind:  # not read already as a plural
             meanings[noun] = Reading(kind, kind.value)
         plural = w.plural(noun)  # read too, as a compound: "two joggers" -> "two jogger people"
-        if plural not in known and _singular(plural) not in known and (
+        if plural != noun and plural not in known and _singular(plural) not in known and (
                 plural not in table.senses or read(plural) is kind):  # "cows" has senses of its own
             meanings[plural] = Reading(kind, w.plural(kind.value), noun)
     return Gloss(meanings, frozenset(heads | set(meanings)))
