@@ -24,7 +24,7 @@ two people. This prints, for each weights file, the scenes sampled (no rendering
 - "toward" a place ("a kid running toward the sea", "toward the sky"): into the distance, up or down,
   not at the camera (six prompts); "runs right at the camera": at it; a path across the frame ("from
   left to right"): its end (two); a negated move ("a cat that does not move"): still (three); a bird
-  landing: down (20 seeds each);
+  landing, taking off and touching down: down, up, down (20 seeds each);
 - a place said by a preposition alone ("a dog waiting by the door"): the beach only as often as
   for any open setting (three prompts, 20 seeds each), while "by the lake" is the beach;
 - an animal the world has no likeness for ("a horse galloping", "a dolphin swimming"): the kind that
@@ -98,8 +98,9 @@ DESTINATIONS = (
     ("a bird flying from left to right", Motion.RIGHT), ("a ball moving from the bottom to the top", Motion.UP),
     ("a cat that does not move", Motion.STILL), ("a dog never moves", Motion.STILL),
     ("a red ball not moving", Motion.STILL),
-    # a verb of landing
-    ("a bird landing on the grass", Motion.DOWN),
+    # a verb of landing, and phrasal verbs of moving
+    ("a bird landing on the grass", Motion.DOWN), ("a bird taking off from a branch", Motion.UP),
+    ("a bird touching down on the grass", Motion.DOWN),
 )
 # Places whose preposition is nearest "by the ocean" but whose own words name no sea (the setting is
 # then open: the beach on about 1 seed in 8, as for any prompt that names no place); and one that does.

@@ -30,6 +30,7 @@ from framecast.engine.sandbox.model import EXACT_STOP_TEMPERATURE, STOP_TEMPERAT
 from framecast.engine.sandbox.motion_names import motion_gloss
 from framecast.engine.sandbox.negations import Negations, negations, read_still
 from framecast.engine.sandbox.number_words import exact_counts, number_gloss
+from framecast.engine.sandbox.phrasal import read_phrasal
 from framecast.engine.sandbox.place_phrases import build_place_gloss
 from framecast.engine.sandbox.render import SceneRenderer
 from framecast.engine.sandbox.scene import Scene
@@ -168,6 +169,8 @@ class SandboxPipeline:
             text, toward = read_destinations(text)
             read += [f"read {said!r} as moving {direction.value}: where the subject goes, not the camera"
                      for said, direction in toward]
+            text, phrasal = read_phrasal(text)
+            read += [f"read {said!r} as the captions' phrase for the same move" for said in phrasal]
             text, along = read_along(text)
             read += [f"read {said!r} as along it: a level way runs across the ground, not downward or upward"
                      for said in along]
