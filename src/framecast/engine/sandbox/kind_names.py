@@ -20,7 +20,7 @@ How a noun is read, from WordNet 3.0's nouns (``weights/wordnet_nouns.tsv.gz``),
 - An animal no kind's phrases anchor, named by a noun whose first sense it is, is read as the kind
   that stands for its class (:data:`CLASSES`): a mammal as the dog, the world's four-legged walker
   ("a horse", "a wolf", "an elephant"), unless it is a feline (the cat's own anchors come first),
-  a dolphin or a seal (aquatic mammals swim: the fish), a bat (it flies: the bird) or a hominid
+  a dolphin or a walrus (aquatic mammals swim: the fish), a bat (it flies: the bird) or a hominid
   (the person). Reptiles, amphibians, insects and other animals the world has no likeness for are
   left unread, and so is a noun that names a person first ("a nanny", "a shrew"): the person is
   what it says.
