@@ -107,6 +107,12 @@ def _moving_verbs() -> frozenset[str]:
     return frozenset(forms | {word for word, r in motion_gloss().meanings.items() if r.meaning is not Motion.STILL})
 
 
+@cache
+def _going_verbs() -> frozenset[str]:
+    """The verbs after which "down the road" is along it: of moving, and of travelling."""
+    return _moving_verbs() | shipped_travel_verbs()
+
+
 def _direction(words: list[str]) -> Motion | None:
     """Where "toward" ``words`` lies in the world, or None where it is not a place read here."""
     said = {word.lower() for word in words}
@@ -126,7 +132,7 @@ def read_along(prompt: str) -> tuple[str, list[str]]:
     edits: list[tuple[int, int, str]] = []
     found: list[str] = []
     for m in _ALONG.finditer(prompt):
-        if m.group(1).lower() in _moving_verbs() | shipped_travel_verbs():
+        if m.group(1).lower() in _going_verbs():
             edits.append((m.start(2), m.end(2), "along"))
             found.append(prompt[m.start(2):m.end("way")])
     return rewritten(prompt, edits), found

@@ -18,8 +18,9 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from framecast.engine.sandbox import words as w
 
-__all__ = ["WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "caption_words", "is_known", "motion_verb_heads",
-           "phrase_after", "rewritten", "training_phrases", "training_verb_heads", "training_words"]
+__all__ = ["CAMERA_WORDS", "WORD", "Gloss", "PromptWords", "Reading", "TextGloss", "camera_before", "caption_words",
+           "is_known", "motion_verb_heads", "phrase_after", "rewritten", "training_phrases", "training_verb_heads",
+           "training_words"]
 
 T = TypeVar("T")
 
@@ -28,6 +29,8 @@ _NEXT_WORD = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
 _PUNCTUATION = re.compile(r"[,.;:!?]")
 _BREAK = re.compile(r"[,.;:!?()]")
+# Words that make the camera, not a subject, what a verb after them is said of.
+CAMERA_WORDS = frozenset({"camera", "lens", "shot", "view", "frame"})
 
 
 class PromptWords:
@@ -60,6 +63,13 @@ def phrase_after(prompt: str, start: int, stops: frozenset[str], verbs: frozense
         words.append(word)
         end = word.end()
     return words, True
+
+
+def camera_before(prompt: str, start: int) -> bool:
+    """Whether a camera word is among the three words before ``start``: "the camera does not
+    move", "the camera creeps over the city" say how the camera moves, not a subject."""
+    before = [word.group(0).lower() for word in WORD.finditer(prompt, max(0, start - 40), start)][-3:]
+    return bool(CAMERA_WORDS & set(before))
 
 
 def rewritten(prompt: str, edits: Iterable[tuple[int, int, str]]) -> str:

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, motion_verb_heads, phrase_after, rewritten, training_verb_heads
+from framecast.engine.sandbox.gloss import (
+    WORD,
+    camera_before,
+    motion_verb_heads,
+    phrase_after,
+    rewritten,
+    training_verb_heads,
+)
 from framecast.engine.sandbox.kind_names import subject_nouns
 from framecast.engine.sandbox.place_phrases import place_prepositions
 
@@ -62,7 +69,6 @@ _NOT_MOVING = re.compile(
     re.IGNORECASE)
 # What stays of the negation's auxiliary: "is not moving" -> "is staying still", "will not budge" -> "will stay still".
 _KEPT = {"is", "are", "was", "were", "will", "would", "can", "could"}
-_CAMERA_WORDS = frozenset({"camera", "lens", "shot", "view", "frame"})
 # Verbs that start effect phrases and say nothing of the effect on their own ("get crushed", "turn into").
 _LIGHT_VERBS = frozenset({"get", "be", "have", "turn", "become", "go", "do", "transform", "lose"})
 
@@ -143,8 +149,7 @@ def read_still(prompt: str) -> tuple[str, list[str]]:
     """``prompt`` with each negated move of a subject written as staying still, and the negations read."""
     edits: list[tuple[int, int, str]] = []
     for m in _NOT_MOVING.finditer(prompt):
-        before = [word.group(0).lower() for word in WORD.finditer(prompt, max(0, m.start() - 40), m.start())][-3:]
-        if _CAMERA_WORDS & set(before):
+        if camera_before(prompt, m.start()):
             continue  # "the camera does not move": the training captions' static shot
         aux, end = (m.group("aux") or "").lower(), (m.group("end") or "").lower()
         if m.group("cannot") or m.group("wont"):

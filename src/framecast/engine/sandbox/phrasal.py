@@ -15,6 +15,7 @@ import re
 
 from framecast.engine.sandbox import words as w
 from framecast.engine.sandbox.gloss import rewritten
+from framecast.engine.sandbox.motion_names import ARTICLES
 
 __all__ = ["PHRASES", "read_phrasal"]
 
@@ -22,8 +23,7 @@ __all__ = ["PHRASES", "read_phrasal"]
 PHRASES: dict[str, str] = {"take off": "lift off", "touch down": "come down"}
 _PAST: dict[str, str] = {"take": "took", "touch": "touched", "lift": "lifted", "come": "came"}
 # After "off", a word that starts the verb's object: then it is not a move ("taking off his hat").
-_OBJECT = frozenset({"a", "an", "the", "his", "her", "its", "their", "my", "your", "our", "this", "that", "these",
-                     "those", "some", "one", "two", "all", "every", "each", "him", "them", "it"})
+_OBJECT = ARTICLES | {"these", "those", "some", "one", "two", "all", "every", "each", "him", "them", "it"}
 _FORMS = ("base", "third", "ing")
 
 

@@ -33,7 +33,7 @@ from functools import cache
 import numpy as np
 
 from framecast.engine.sandbox import words as w
-from framecast.engine.sandbox.gloss import WORD, phrase_after, rewritten, training_words
+from framecast.engine.sandbox.gloss import CAMERA_WORDS, WORD, camera_before, phrase_after, rewritten, training_words
 from framecast.engine.sandbox.motion_names import ARTICLES, MOVES, motion_gloss, shipped_verbs
 from framecast.engine.sandbox.scene import Motion
 from framecast.engine.sandbox.wordnet import WordNetTable
@@ -56,9 +56,8 @@ _CLAUSE = frozenset({"and", "then", "while", "as", "before", "after", "until", "
 _OBJECT_END = frozenset({"in", "on", "at", "through", "across", "along", "over", "under", "past", "into", "onto",
                          "by", "near", "beside", "around", "from", "with", "of", "for", "slowly", "quickly",
                          "fast", "gently"}) | _CLAUSE
-_CAMERA = frozenset({"camera", "lens", "shot", "view", "frame"})
 _CAMERA_MOVES = frozenset({"zoom", "zooms", "pan", "pans", "orbit", "dolly", "tilt", "tracking", "push",
-                           "pull"}) | _CAMERA
+                           "pull"}) | CAMERA_WORDS
 MAX_WORDS = 8  # read after the verb for a direction
 _OBJECT_WORDS = 4
 
@@ -108,8 +107,7 @@ def _open_travels(prompt: str, verbs: frozenset[str]) -> Iterator[tuple[str, int
     for i, m in enumerate(words):
         if m.group(0).lower() not in verbs:
             continue
-        before = [x.group(0).lower() for x in words[max(0, i - 3) : i]]
-        if (before and before[-1] in ARTICLES) or _CAMERA & set(before):
+        if (i and words[i - 1].group(0).lower() in ARTICLES) or camera_before(prompt, m.start()):
             continue
         after, _ = phrase_after(prompt, m.end(), _CLAUSE, frozenset(), MAX_WORDS)
         if any(x.group(0).lower() in _SAID for x in after):
